@@ -1,0 +1,44 @@
+#include "p1/crypto/aes_gcm_bearssl.h"
+
+namespace p1 {
+
+namespace {
+// GCM encrypts the first data block with counter 2 (counter 1 is the tag's).
+constexpr uint32_t kFirstDataCounter = 2;
+}  // namespace
+
+BearSslAesGcm::BearSslAesGcm() {
+  ctr_class_ = br_aes_x86ni_ctr_get_vtable();
+  ghash_ = br_ghash_pclmul_get();
+  name_ = "bearssl/x86ni";
+  if (ctr_class_ == nullptr || ghash_ == nullptr) {
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    ctr_class_ = &br_aes_ct64_ctr_vtable;
+    ghash_ = &br_ghash_ctmul64;
+    name_ = "bearssl/ct64";
+#else
+    ctr_class_ = &br_aes_ct_ctr_vtable;
+    ghash_ = &br_ghash_ctmul32;
+    name_ = "bearssl/ct";
+#endif
+  }
+  keys_.vtable = nullptr;
+}
+
+void BearSslAesGcm::set_key(const Aes128Key& key) { ctr_class_->init(&keys_.vtable, key.data(), Aes128Key::kSize); }
+
+void BearSslAesGcm::decrypt(const uint8_t iv[12], MutableByteSpan data) {
+  ctr_class_->run(&keys_.vtable, iv, kFirstDataCounter, data.data(), data.size());
+}
+
+bool BearSslAesGcm::decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) {
+  br_gcm_context gcm;
+  br_gcm_init(&gcm, &keys_.vtable, ghash_);
+  br_gcm_reset(&gcm, iv, 12);
+  br_gcm_aad_inject(&gcm, aad.data(), aad.size());
+  br_gcm_flip(&gcm);
+  br_gcm_run(&gcm, 0, data.data(), data.size());
+  return br_gcm_check_tag_trunc(&gcm, tag.data(), tag.size()) == 1;
+}
+
+}  // namespace p1

@@ -1,0 +1,40 @@
+#include "p1/crypto/aes_gcm_mbedtls.h"
+
+#include <cstring>
+
+namespace p1 {
+
+MbedTlsAesGcm::MbedTlsAesGcm() {
+  mbedtls_aes_init(&aes_);
+  mbedtls_gcm_init(&gcm_);
+}
+
+MbedTlsAesGcm::~MbedTlsAesGcm() {
+  mbedtls_aes_free(&aes_);
+  mbedtls_gcm_free(&gcm_);
+}
+
+void MbedTlsAesGcm::set_key(const Aes128Key& key) {
+  mbedtls_aes_setkey_enc(&aes_, key.data(), 128);
+  mbedtls_gcm_setkey(&gcm_, MBEDTLS_CIPHER_ID_AES, key.data(), 128);
+}
+
+void MbedTlsAesGcm::decrypt(const uint8_t iv[12], MutableByteSpan data) {
+  // GCM's keystream for data starts at J0 + 1 = IV || 00000002.
+  unsigned char counter[16];
+  unsigned char stream[16];
+  std::memcpy(counter, iv, 12);
+  counter[12] = 0;
+  counter[13] = 0;
+  counter[14] = 0;
+  counter[15] = 2;
+  size_t offset = 0;
+  mbedtls_aes_crypt_ctr(&aes_, data.size(), &offset, counter, stream, data.data(), data.data());
+}
+
+bool MbedTlsAesGcm::decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) {
+  return mbedtls_gcm_auth_decrypt(&gcm_, data.size(), iv, 12, aad.data(), aad.size(), tag.data(), tag.size(),
+                                  data.data(), data.data()) == 0;
+}
+
+}  // namespace p1

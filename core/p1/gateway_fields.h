@@ -1,0 +1,17 @@
+// The short field names of the original EVN Kaifa gateway, used as JSON keys
+// and MQTT topic names so existing dashboards keep working.
+#pragma once
+#include "p1/obis.h"
+#include "p1/span.h"
+
+namespace p1 {
+
+struct GatewayField {
+  const char* name;  // "w_p"
+  Obis obis;         // 1.0.1.8.0.255
+};
+
+// w_p w_n p_p p_n u1 u2 u3 i1 i2 i3 phi, in the original's order.
+Span<const GatewayField> gateway_fields();
+
+}  // namespace p1

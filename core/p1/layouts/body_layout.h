@@ -1,0 +1,30 @@
+// The notification body comes in several layouts (meter-formats.md, "Body
+// layouts"). Each layout is one entry in a table: a cheap shape check and a
+// decoder. Adding a meter family means adding an entry, not touching the
+// A-XDR parser or the pipeline.
+#pragma once
+#include "p1/error.h"
+#include "p1/reading.h"
+#include "p1/span.h"
+
+namespace p1 {
+
+struct BodyContext {
+  ByteSpan body;                  // one validated A-XDR value
+  const uint8_t* system_title;    // 8 bytes; first 3 = manufacturer (may be all 0 for plaintext)
+};
+
+struct BodyLayout {
+  const char* name;         // used by --profile
+  const char* description;  // one line for --help and the README
+  bool (*matches)(const BodyContext& context);
+  Error (*decode)(const BodyContext& context, Reading& out);
+};
+
+// All layouts, in the order they are tried.
+Span<const BodyLayout> body_layouts();
+const BodyLayout* find_body_layout(const char* name);
+// First layout whose shape check accepts the body, or nullptr.
+const BodyLayout* detect_body_layout(const BodyContext& context);
+
+}  // namespace p1

@@ -1,0 +1,13 @@
+// Entry points of each layout, gathered by the table in registry.cpp.
+#pragma once
+#include "p1/layouts/body_layout.h"
+
+namespace p1 {
+
+bool evn_matches(const BodyContext& context);
+Error evn_decode(const BodyContext& context, Reading& out);
+
+bool ksm_west_matches(const BodyContext& context);
+Error ksm_west_decode(const BodyContext& context, Reading& out);
+
+}  // namespace p1

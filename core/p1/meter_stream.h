@@ -1,0 +1,44 @@
+// One meter's byte stream end to end: frames -> telegram -> Reading. This is
+// what front-ends (the Linux program, the firmware, the fuzzer) drive:
+//   while (!input.empty()) { auto e = stream.push(input); ... }
+#pragma once
+#include "p1/counters.h"
+#include "p1/mbus_reader.h"
+#include "p1/reading.h"
+#include "p1/telegram_decoder.h"
+
+namespace p1 {
+
+struct StreamEvent {
+  enum class Kind : uint8_t { kNeedMore, kReading, kError };
+  Kind kind = Kind::kNeedMore;
+  Error error = Error::kNone;
+  uint32_t frame = 0;      // frame number the event concerns (1-based)
+  uint32_t telegram = 0;   // telegram number (1-based) for readings and decode errors
+};
+
+class MeterStream {
+ public:
+  explicit MeterStream(AesGcmDecryptor* gcm) : reader_(counters_), decoder_(gcm, counters_) {}
+
+  TelegramDecoder& decoder() { return decoder_; }
+  const StreamCounters& counters() const { return counters_; }
+  // The reading of the last kReading event; valid until the next push().
+  const Reading& reading() const { return reading_; }
+
+  // Consumes input until one event (reading or error) or until it is empty.
+  StreamEvent push(ByteSpan& input);
+  // End of input: reports an incomplete frame or telegram.
+  StreamEvent finish();
+
+ private:
+  StreamEvent on_frame_event(const FrameEvent& event);
+
+  StreamCounters counters_;
+  MbusReader reader_;
+  TelegramDecoder decoder_;
+  Reading reading_;
+  uint32_t telegram_number_ = 0;
+};
+
+}  // namespace p1

@@ -1,0 +1,83 @@
+#include "p1/telegram_decoder.h"
+
+#include <cstring>
+
+#include "p1/notification.h"
+
+namespace p1 {
+
+void TelegramDecoder::set_key(const Aes128Key& key) {
+  if (gcm_ == nullptr) return;
+  gcm_->set_key(key);
+  has_key_ = true;
+}
+
+void TelegramDecoder::set_auth_key(const AuthKey& key) {
+  auth_key_ = key;
+  has_auth_key_ = true;
+}
+
+Error TelegramDecoder::decrypt(CipheredApdu& apdu, Reading& out) {
+  if (!has_key_) return Error::kMissingKey;
+  uint8_t iv[12];
+  apdu.iv(iv);
+  if (apdu.authenticated() && has_auth_key_) {
+    // Additional authenticated data: security control || authentication key.
+    uint8_t aad[1 + AuthKey::kSize];
+    aad[0] = apdu.security_control;
+    std::memcpy(aad + 1, auth_key_.data(), AuthKey::kSize);
+    if (!gcm_->decrypt_verified(iv, ByteSpan(aad, sizeof aad), apdu.ciphertext, apdu.tag)) {
+      return Error::kAuthTagMismatch;
+    }
+    out.tag_checked = true;
+    return Error::kNone;
+  }
+  gcm_->decrypt(iv, apdu.ciphertext);
+  return Error::kNone;
+}
+
+Error TelegramDecoder::decode(MutableByteSpan bytes, Reading& out) {
+  out.clear();
+  Error error = Error::kNone;
+  ByteSpan plaintext = bytes;
+  if (!bytes.empty() && bytes[0] == kTagDataNotification) {
+    out.plaintext = plaintext;
+    error = decode_notification(plaintext, out.system_title, layout_, out);
+  } else {
+    auto parsed = parse_cipher_apdu(bytes);
+    if (!parsed) {
+      ++counters_.decrypt_errors;
+      return parsed.error();
+    }
+    CipheredApdu& apdu = parsed.value();
+    std::memcpy(out.system_title, apdu.system_title, sizeof out.system_title);
+    out.frame_counter = apdu.frame_counter;
+    out.security_control = apdu.security_control;
+    error = decrypt(apdu, out);
+    if (error == Error::kAuthTagMismatch) {
+      ++counters_.auth_errors;
+      return error;
+    }
+    if (error != Error::kNone) {
+      ++counters_.decrypt_errors;
+      return error;
+    }
+    plaintext = apdu.ciphertext;
+    out.plaintext = plaintext;
+    error = decode_notification(plaintext, out.system_title, layout_, out);
+    // Without a verified tag, plaintext that is not a well-formed APDU almost
+    // always means the key is wrong (a correct key would give valid A-XDR).
+    if (!out.tag_checked && (stage_of(error) == Stage::kApdu)) {
+      ++counters_.decrypt_errors;
+      return Error::kWrongKey;
+    }
+  }
+  if (error != Error::kNone) {
+    ++counters_.decode_errors;
+    return error;
+  }
+  ++counters_.readings;
+  return Error::kNone;
+}
+
+}  // namespace p1

@@ -1,0 +1,38 @@
+// From one reassembled APDU to a Reading: unwraps the ciphering, decrypts in
+// place (verifying the tag when an authentication key is configured), and
+// decodes the data-notification. One decoder per meter: it owns the key
+// schedule, so the key is expanded once, not per telegram.
+#pragma once
+#include "p1/cipher_apdu.h"
+#include "p1/counters.h"
+#include "p1/crypto/aes_gcm.h"
+#include "p1/layouts/body_layout.h"
+#include "p1/reading.h"
+
+namespace p1 {
+
+class TelegramDecoder {
+ public:
+  // `gcm` must outlive the decoder; pass nullptr for plaintext-only meters.
+  TelegramDecoder(AesGcmDecryptor* gcm, StreamCounters& counters) : gcm_(gcm), counters_(counters) {}
+
+  void set_key(const Aes128Key& key);
+  void set_auth_key(const AuthKey& key);
+  // nullptr = detect the layout from the body's shape.
+  void set_layout(const BodyLayout* layout) { layout_ = layout; }
+
+  // Decodes `apdu` (modified in place) into `out`; counts failures.
+  Error decode(MutableByteSpan apdu, Reading& out);
+
+ private:
+  Error decrypt(CipheredApdu& apdu, Reading& out);
+
+  AesGcmDecryptor* gcm_;
+  StreamCounters& counters_;
+  bool has_key_ = false;
+  bool has_auth_key_ = false;
+  AuthKey auth_key_;
+  const BodyLayout* layout_ = nullptr;
+};
+
+}  // namespace p1
