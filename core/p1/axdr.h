@@ -61,6 +61,8 @@ class AxdrReader {
   Result<AxdrToken> next();
   // Next token without advancing.
   Result<AxdrToken> peek() const;
+  // Consumes a {integer scaler, enum unit} structure if one comes next.
+  bool read_scaler_unit(int8_t& scaler, uint8_t& unit);
   // Skips one whole value including all elements of a container.
   Error skip();
   size_t position() const { return pos_; }

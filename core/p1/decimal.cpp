@@ -5,10 +5,16 @@ namespace p1 {
 size_t format_decimal(bool negative, uint64_t magnitude, int scaler, char* out) {
   char digits[20];
   size_t n = 0;
-  do {
+  // Meter values nearly always fit 32 bits, where division is much cheaper.
+  while (magnitude > 0xFFFFFFFFu) {
     digits[n++] = static_cast<char>('0' + magnitude % 10);
     magnitude /= 10;
-  } while (magnitude != 0);
+  }
+  uint32_t small = static_cast<uint32_t>(magnitude);
+  do {
+    digits[n++] = static_cast<char>('0' + small % 10);
+    small /= 10;
+  } while (small != 0);
   char* p = out;
   bool zero = n == 1 && digits[0] == '0';
   if (negative && !zero) *p++ = '-';

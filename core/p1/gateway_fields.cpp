@@ -11,6 +11,27 @@ const GatewayField kFields[] = {
 };
 }  // namespace
 
+static_assert(sizeof kFields / sizeof kFields[0] == kGatewayFieldCount, "field count");
+
 Span<const GatewayField> gateway_fields() { return Span<const GatewayField>(kFields); }
+
+int gateway_field_index(const Obis& obis) {
+  const uint8_t* v = obis.v;
+  if (v[0] != 1 || v[1] != 0 || v[4] != 0 || v[5] != 255) return -1;
+  switch (v[2] << 8 | v[3]) {
+    case 1 << 8 | 8: return 0;
+    case 2 << 8 | 8: return 1;
+    case 1 << 8 | 7: return 2;
+    case 2 << 8 | 7: return 3;
+    case 32 << 8 | 7: return 4;
+    case 52 << 8 | 7: return 5;
+    case 72 << 8 | 7: return 6;
+    case 31 << 8 | 7: return 7;
+    case 51 << 8 | 7: return 8;
+    case 71 << 8 | 7: return 9;
+    case 13 << 8 | 7: return 10;
+    default: return -1;
+  }
+}
 
 }  // namespace p1

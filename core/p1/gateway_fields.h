@@ -13,5 +13,8 @@ struct GatewayField {
 
 // w_p w_n p_p p_n u1 u2 u3 i1 i2 i3 phi, in the original's order.
 Span<const GatewayField> gateway_fields();
+constexpr size_t kGatewayFieldCount = 11;
+// Index into gateway_fields() of the field for `obis`, or -1.
+int gateway_field_index(const Obis& obis);
 
 }  // namespace p1

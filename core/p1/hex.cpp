@@ -4,12 +4,35 @@ namespace p1 {
 
 HexTextDecoder::Chunk HexTextDecoder::decode(Span<const char> text, MutableByteSpan out) {
   Chunk chunk{0, 0, false};
-  const char* p = text.data();
-  const char* end = p + text.size();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* end = p + text.size();
   uint8_t* o = out.data();
   uint8_t* oend = o + out.size();
+  const uint8_t* cls = kHexClass.of;
   while (p < end && o < oend) {
-    uint8_t c = kHexClass.of[static_cast<uint8_t>(*p)];
+    // Fast path: two hex digits in a row (the bulk of any capture).
+    if (!have_high_) {
+      while (end - p >= 8 && oend - o >= 4) {
+        uint8_t c0 = cls[p[0]], c1 = cls[p[1]], c2 = cls[p[2]], c3 = cls[p[3]];
+        uint8_t c4 = cls[p[4]], c5 = cls[p[5]], c6 = cls[p[6]], c7 = cls[p[7]];
+        if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 16) break;
+        o[0] = static_cast<uint8_t>(c0 << 4 | c1);
+        o[1] = static_cast<uint8_t>(c2 << 4 | c3);
+        o[2] = static_cast<uint8_t>(c4 << 4 | c5);
+        o[3] = static_cast<uint8_t>(c6 << 4 | c7);
+        o += 4;
+        p += 8;
+      }
+      while (end - p >= 2 && o < oend) {
+        uint8_t hi = cls[p[0]];
+        uint8_t lo = cls[p[1]];
+        if ((hi | lo) >= 16) break;
+        *o++ = static_cast<uint8_t>(hi << 4 | lo);
+        p += 2;
+      }
+      if (p == end || o == oend) break;
+    }
+    uint8_t c = cls[*p];
     if (c < 16) {
       if (have_high_) {
         *o++ = static_cast<uint8_t>(high_ << 4 | c);
@@ -24,7 +47,7 @@ HexTextDecoder::Chunk HexTextDecoder::decode(Span<const char> text, MutableByteS
     }
     ++p;
   }
-  chunk.consumed = static_cast<size_t>(p - text.data());
+  chunk.consumed = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(text.data()));
   chunk.produced = static_cast<size_t>(o - out.data());
   position_ += chunk.consumed;
   return chunk;

@@ -76,8 +76,11 @@ FrameEvent MbusReader::push(ByteSpan& input) {
     }
     ++counters_.frames;
     FrameEvent event = on_frame();
-    pending_len_ = 0;
+    // Bytes buffered beyond this frame (after a rescan) belong to what follows.
+    std::memmove(pending_, pending_ + want, pending_len_ - want);
+    pending_len_ -= want;
     header_ok_ = false;
+    if (pending_len_ > 0) drop_pending_until_next_start(0);
     if (event.kind != FrameEvent::Kind::kNeedMore) return event;
   }
 }

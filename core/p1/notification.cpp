@@ -25,14 +25,24 @@ Error decode_notification(ByteSpan plaintext, const uint8_t system_title[8], con
     pos += time_length;
   }
   ByteSpan body = plaintext.subspan(pos);
-  Error error = validate_axdr_value(body);
-  if (error != Error::kNone) return error;
-
   BodyContext context{body, system_title};
   const BodyLayout* layout = forced_layout != nullptr ? forced_layout : detect_body_layout(context);
-  if (layout == nullptr) return Error::kUnknownLayout;
+  if (layout == nullptr) {
+    // Garbage (a wrong key) must read as an A-XDR error, not as an unknown layout.
+    Error structural = validate_axdr_value(body);
+    return structural != Error::kNone ? structural : Error::kUnknownLayout;
+  }
   out.layout = layout->name;
-  return layout->decode(context, out);
+  AxdrReader reader(body);
+  Error error = layout->decode(context, reader, out);
+  if (error == Error::kNone && !reader.at_end()) error = Error::kAxdrTrailingBytes;
+  if (error != Error::kNone && stage_of(error) != Stage::kApdu) {
+    // One pass on the good path; the full structural check only to classify a
+    // failure as malformed A-XDR rather than an unexpected layout.
+    Error structural = validate_axdr_value(body);
+    if (structural != Error::kNone) error = structural;
+  }
+  return error;
 }
 
 }  // namespace p1

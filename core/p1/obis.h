@@ -27,8 +27,9 @@ struct Obis {
   }
   bool operator==(const Obis& other) const { return std::memcmp(v, other.v, 6) == 0; }
   bool operator!=(const Obis& other) const { return !(*this == other); }
-  // Dotted form "1.0.32.7.0.255"; at most kDottedMax chars, no terminator.
-  static constexpr size_t kDottedMax = 23;
+  // Dotted form "1.0.32.7.0.255" (no terminator); `out` must hold kDottedMax
+  // chars (the longest text is 23, one more is used as scratch).
+  static constexpr size_t kDottedMax = 24;
   size_t to_dotted(char* out) const;
 };
 

@@ -17,6 +17,17 @@ bool printable(ByteSpan text) {
 }
 
 void put_text(TextBuffer& out, ByteSpan text, bool json) {
+  bool plain = true;  // printable and nothing to escape: copied as one block
+  for (uint8_t c : text) {
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.put(reinterpret_cast<const char*>(text.data()), text.size());
+    return;
+  }
   if (!printable(text)) {
     char* p = out.reserve(text.size() * 2);
     if (p != nullptr) {
@@ -34,7 +45,7 @@ void put_text(TextBuffer& out, ByteSpan text, bool json) {
 void put_value(TextBuffer& out, const ReadingValue& value, bool json) {
   switch (value.kind) {
     case ReadingValue::Kind::kNumber: {
-      char* p = out.reserve(kDecimalMax);
+      char* p = out.has_room(kDecimalMax) ? out.reserve(kDecimalMax) : nullptr;
       if (p == nullptr) {
         // Fall back to a bounded scratch so a short tail buffer still works.
         char scratch[kDecimalMax];
@@ -93,11 +104,18 @@ Result<size_t> format_json(const Reading& reading, CharSpan buffer) {
       out.put('"');
     }
   }
-  for (const GatewayField& field : gateway_fields()) {
-    const ReadingValue* value = reading.find(field.obis);
-    if (value == nullptr || value->kind != ReadingValue::Kind::kNumber) continue;
-    put_key(out, field.name, first);
-    put_value(out, *value, true);
+  // One pass over the values instead of a search per field.
+  const ReadingValue* by_field[kGatewayFieldCount] = {};
+  for (size_t i = 0; i < reading.count; ++i) {
+    const ReadingValue& value = reading.values[i];
+    int index = gateway_field_index(value.obis);
+    if (index >= 0 && value.kind == ReadingValue::Kind::kNumber && by_field[index] == nullptr) by_field[index] = &value;
+  }
+  auto fields = gateway_fields();
+  for (size_t i = 0; i < kGatewayFieldCount; ++i) {
+    if (by_field[i] == nullptr) continue;
+    put_key(out, fields[i].name, first);
+    put_value(out, *by_field[i], true);
   }
   if (reading.security_control & 0x10) {
     put_key(out, "tag_checked", first);

@@ -26,6 +26,7 @@ class TextBuffer {
     len_ += n;
   }
   void put(const char* s) { put(s, std::strlen(s)); }
+  bool has_room(size_t n) const { return out_.size() - len_ >= n; }
   // Space for up to n chars written directly; commit() what was used.
   char* reserve(size_t n) {
     if (out_.size() - len_ < n) {

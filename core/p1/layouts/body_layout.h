@@ -3,6 +3,7 @@
 // decoder. Adding a meter family means adding an entry, not touching the
 // A-XDR parser or the pipeline.
 #pragma once
+#include "p1/axdr.h"
 #include "p1/error.h"
 #include "p1/reading.h"
 #include "p1/span.h"
@@ -18,7 +19,9 @@ struct BodyLayout {
   const char* name;         // used by --profile
   const char* description;  // one line for --help and the README
   bool (*matches)(const BodyContext& context);
-  Error (*decode)(const BodyContext& context, Reading& out);
+  // Decodes the body from `reader` (positioned at its start) into `out`; the
+  // pipeline checks afterwards that the whole body was consumed.
+  Error (*decode)(const BodyContext& context, AxdrReader& reader, Reading& out);
 };
 
 // All layouts, in the order they are tried.

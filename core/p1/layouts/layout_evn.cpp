@@ -15,8 +15,7 @@ bool evn_matches(const BodyContext& context) {
   return clock && first_obis && clock->is_octets(DlmsDateTime::kSize) && first_obis->is_octets(6);
 }
 
-Error evn_decode(const BodyContext& context, Reading& out) {
-  AxdrReader reader(context.body);
+Error evn_decode(const BodyContext&, AxdrReader& reader, Reading& out) {
   auto top = reader.next();
   if (!top) return top.error();
   TaggedWalkOptions options;

@@ -17,8 +17,7 @@ bool ksm_west_matches(const BodyContext& context) {
   return first_register && first_register->type == AxdrType::kStructure;
 }
 
-Error ksm_west_decode(const BodyContext& context, Reading& out) {
-  AxdrReader reader(context.body);
+Error ksm_west_decode(const BodyContext&, AxdrReader& reader, Reading& out) {
   auto top = reader.next();
   if (!top) return top.error();
   return walk_obis_tagged(reader, top->count, TaggedWalkOptions(), out);

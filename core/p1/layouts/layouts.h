@@ -5,9 +5,9 @@
 namespace p1 {
 
 bool evn_matches(const BodyContext& context);
-Error evn_decode(const BodyContext& context, Reading& out);
+Error evn_decode(const BodyContext& context, AxdrReader& reader, Reading& out);
 
 bool ksm_west_matches(const BodyContext& context);
-Error ksm_west_decode(const BodyContext& context, Reading& out);
+Error ksm_west_decode(const BodyContext& context, AxdrReader& reader, Reading& out);
 
 }  // namespace p1

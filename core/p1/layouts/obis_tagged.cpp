@@ -29,21 +29,6 @@ bool make_reading_value(const Obis& obis, const AxdrToken& token, int8_t scaler,
 
 namespace {
 
-// {integer scaler, enum unit} after a value. Consumes it only if it is one.
-bool read_scaler_unit(AxdrReader& reader, int8_t& scaler, uint8_t& unit) {
-  auto header = reader.peek();
-  if (!header || header->type != AxdrType::kStructure || header->count != 2) return false;
-  AxdrReader probe = reader;
-  probe.next();
-  auto s = probe.next();
-  auto u = probe.next();
-  if (!s || !u || s->type != AxdrType::kInteger || u->type != AxdrType::kEnum) return false;
-  scaler = static_cast<int8_t>(s->as_int());
-  unit = static_cast<uint8_t>(u->magnitude);
-  reader = probe;
-  return true;
-}
-
 Error add_value(const Obis& obis, const AxdrToken& token, int8_t scaler, uint8_t unit, Reading& out) {
   ReadingValue value;
   if (!make_reading_value(obis, token, scaler, unit, value)) return Error::kNone;
@@ -76,7 +61,7 @@ Error read_nested(AxdrReader& reader, uint32_t count, Reading& out) {
   }
   int8_t scaler = 0;
   uint8_t unit = 0;
-  if (count == 3 && !read_scaler_unit(reader, scaler, unit)) {
+  if (count == 3 && !reader.read_scaler_unit(scaler, unit)) {
     Error e = reader.skip();
     if (e != Error::kNone) return e;
   }
@@ -118,7 +103,7 @@ Error walk_obis_tagged(AxdrReader& reader, uint32_t count, const TaggedWalkOptio
       have_obis = false;
       int8_t scaler = 0;
       uint8_t unit = 0;
-      if (count > 0 && read_scaler_unit(reader, scaler, unit)) --count;
+      if (count > 0 && reader.read_scaler_unit(scaler, unit)) --count;
       Error e = add_value(pending, *token, scaler, unit, out);
       if (e != Error::kNone) return e;
       continue;

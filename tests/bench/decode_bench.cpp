@@ -1,0 +1,91 @@
+// Decoding one EVN telegram from wire bytes to JSON, per crypto backend, and
+// the stages on their own. Wall time varies between machines; the stable
+// figure is instructions under callgrind (docs/performance.md).
+#include <benchmark/benchmark.h>
+
+#include "p1/crypto/aes_gcm_bearssl.h"
+#include "p1/crypto/aes_gcm_mbedtls.h"
+#include "p1/hex.h"
+#include "p1/notification.h"
+#include "p1/output_format.h"
+#include "support/testdata.h"
+
+namespace {
+
+std::vector<uint8_t> evn_wire() {
+  return p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["hex"]);
+}
+const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
+
+template <typename Backend>
+void BM_WireToJson(benchmark::State& state) {
+  auto wire = evn_wire();
+  Backend gcm;
+  p1::MeterStream stream(&gcm);
+  p1::Aes128Key key;
+  p1::Aes128Key::parse(p1::Span<const char>(kKey, 32), key);
+  stream.decoder().set_key(key);
+  char json[4096];
+  size_t total = 0;
+  for (auto _ : state) {
+    p1::ByteSpan in(wire.data(), wire.size());
+    while (!in.empty()) {
+      if (stream.push(in).kind == p1::StreamEvent::Kind::kReading) {
+        total += *p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json));
+      }
+    }
+  }
+  benchmark::DoNotOptimize(total);
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(gcm.name());
+}
+BENCHMARK_TEMPLATE(BM_WireToJson, p1::BearSslAesGcm);
+BENCHMARK_TEMPLATE(BM_WireToJson, p1::MbedTlsAesGcm);
+
+void BM_HexTextToJson(benchmark::State& state) {
+  std::string text = p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["hex"];
+  p1::BearSslAesGcm gcm;
+  p1::MeterStream stream(&gcm);
+  p1::Aes128Key key;
+  p1::Aes128Key::parse(p1::Span<const char>(kKey, 32), key);
+  stream.decoder().set_key(key);
+  p1::HexTextDecoder hex;
+  uint8_t bytes[1024];
+  char json[4096];
+  for (auto _ : state) {
+    auto chunk = hex.decode(p1::Span<const char>(text.data(), text.size()), p1::MutableByteSpan(bytes, sizeof bytes));
+    p1::ByteSpan in(bytes, chunk.produced);
+    while (!in.empty()) {
+      if (stream.push(in).kind == p1::StreamEvent::Kind::kReading) {
+        benchmark::DoNotOptimize(p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json)));
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HexTextToJson);
+
+void BM_NotificationOnly(benchmark::State& state) {
+  auto plain = p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"]);
+  p1::Reading reading;
+  uint8_t title[8] = {};
+  for (auto _ : state) {
+    reading.clear();
+    benchmark::DoNotOptimize(p1::decode_notification(p1::ByteSpan(plain.data(), plain.size()), title, nullptr, reading));
+  }
+}
+BENCHMARK(BM_NotificationOnly);
+
+void BM_JsonOnly(benchmark::State& state) {
+  auto plain = p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"]);
+  p1::Reading reading;
+  uint8_t title[8] = {};
+  p1::decode_notification(p1::ByteSpan(plain.data(), plain.size()), title, nullptr, reading);
+  char json[4096];
+  for (auto _ : state) benchmark::DoNotOptimize(p1::format_json(reading, p1::CharSpan(json, sizeof json)));
+}
+BENCHMARK(BM_JsonOnly);
+
+}  // namespace
+
+BENCHMARK_MAIN();

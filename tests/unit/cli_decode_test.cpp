@@ -1,0 +1,152 @@
+// `p1bridge decode` as a user runs it: output lines, messages, exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "support/evn_fixture.h"
+
+namespace {
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+std::string temp_path(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+
+CliRun run(const std::string& args, const std::string& stdin_text = "") {
+  std::string in = temp_path("stdin.txt"), out = temp_path("stdout.txt"), err = temp_path("stderr.txt");
+  std::ofstream(in, std::ios::binary) << stdin_text;
+  std::string cmd = std::string(P1BRIDGE_BIN) + " " + args + " <" + in + " >" + out + " 2>" + err;
+  int rc = std::system(cmd.c_str());
+  return CliRun{WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, p1test::read_file(out), p1test::read_file(err)};
+}
+
+std::string write(const std::string& name, const std::string& content) {
+  std::string path = temp_path(name);
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
+
+std::string sample_hex() { return p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["hex"]; }
+
+size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(CliDecode, DecodesTheBundledSample) {
+  CliRun r = run(std::string("decode --key ") + kKey + " " + P1_TESTDATA_DIR + "/evn-sample.hex");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 1u);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["meternumber"], "181220000009");
+  EXPECT_EQ(j["u1"].get<double>(), 233.7);
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(CliDecode, HexWithSpacesLowerCaseAndGarbageBetweenTelegramsFromStdin) {
+  std::string hex = sample_hex();
+  std::string spaced;
+  for (size_t i = 0; i < hex.size(); i += 2) spaced += static_cast<char>(std::tolower(hex[i])) + std::string(1, static_cast<char>(std::tolower(hex[i + 1]))) + (i % 32 == 30 ? "\n" : " ");
+  std::string input = "e5 00 ff\n" + spaced + "\n10 5b fe 59 16\n" + spaced;
+  CliRun r = run(std::string("decode --key ") + kKey + " -", input);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 2u);
+}
+
+TEST(CliDecode, BinaryInput) {
+  auto bytes = p1enc::from_hex(sample_hex());
+  std::string path = write("capture.bin", std::string(bytes.begin(), bytes.end()));
+  CliRun r = run(std::string("decode --binary --key ") + kKey + " " + path);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 1u);
+}
+
+TEST(CliDecode, ChecksumErrorNamesFrameAndExitsOne) {
+  std::string hex = sample_hex();
+  hex[40] = hex[40] == '0' ? '1' : '0';  // inside frame 1
+  std::string path = write("bad.hex", hex + "\n" + sample_hex() + "\n");
+  CliRun r = run(std::string("decode --key ") + kKey + " " + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(count_lines(r.out), 1u);  // the good telegram after the bad one
+  EXPECT_NE(r.err.find("M-Bus checksum mismatch"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("frame 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("framing"), std::string::npos) << r.err;
+}
+
+TEST(CliDecode, WrongKeyMessage) {
+  std::string path = write("sample.hex", sample_hex());
+  CliRun r = run("decode --key 00112233445566778899AABBCCDDEEFF " + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("decryption produced no valid APDU: wrong key?"), std::string::npos) << r.err;
+}
+
+TEST(CliDecode, TruncatedMessage) {
+  std::string hex = sample_hex();
+  std::string path = write("short.hex", hex.substr(0, hex.size() - 30));
+  CliRun r = run(std::string("decode --key ") + kKey + " " + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+}
+
+TEST(CliDecode, AuthenticationTagMismatchMessage) {
+  auto apdu = p1enc::cipher(p1enc::evn_notification(p1test::evn_values(1)), p1test::cipher_params(1, 0x30));
+  apdu[40] ^= 1;
+  std::string path = write("auth.hex", p1enc::to_hex(p1enc::mbus_frames(apdu)));
+  CliRun r = run(std::string("decode --key ") + kKey + " --auth-key C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF " + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("authentication tag mismatch: wrong authentication key or tampered telegram"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliDecode, UsageErrorsExitTwo) {
+  std::string path = write("sample2.hex", sample_hex());
+  CliRun short_key = run("decode --key 36C666 " + path);
+  EXPECT_EQ(short_key.status, 2);
+  EXPECT_NE(short_key.err.find("32 hex digits"), std::string::npos) << short_key.err;
+  CliRun bad_hex = run("decode --key 36C66639E48A8CA4D6BC8B282A793BBZ " + path);
+  EXPECT_EQ(bad_hex.status, 2);
+  EXPECT_NE(bad_hex.err.find("hex digits"), std::string::npos) << bad_hex.err;
+  CliRun bad_auth = run(std::string("decode --key ") + kKey + " --auth-key 12 " + path);
+  EXPECT_EQ(bad_auth.status, 2);
+  CliRun missing = run(std::string("decode --key ") + kKey + " /nonexistent/capture.hex");
+  EXPECT_EQ(missing.status, 2);
+  CliRun not_hex = run(std::string("decode --key ") + kKey + " -", "hello world");
+  EXPECT_EQ(not_hex.status, 2);
+  EXPECT_NE(not_hex.err.find("--binary"), std::string::npos) << not_hex.err;
+  CliRun unknown_flag = run("decode --frobnicate");
+  EXPECT_EQ(unknown_flag.status, 2);
+  CliRun bad_profile = run(std::string("decode --profile nope --key ") + kKey + " " + path);
+  EXPECT_EQ(bad_profile.status, 2);
+  EXPECT_NE(bad_profile.err.find("evn"), std::string::npos);
+}
+
+TEST(CliDecode, EmptyInputSaysNothingWasFound) {
+  CliRun r = run(std::string("decode --key ") + kKey + " -", "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no telegram found"), std::string::npos) << r.err;
+}
+
+TEST(CliDecode, TopicsAndRawFormats) {
+  std::string path = write("sample3.hex", sample_hex());
+  CliRun topics = run(std::string("decode --format topics --base home/meter --key ") + kKey + " " + path);
+  EXPECT_EQ(topics.status, 0);
+  EXPECT_NE(topics.out.find("home/meter/w_p 12937\n"), std::string::npos) << topics.out;
+  EXPECT_NE(topics.out.find("home/meter/u1 233.7\n"), std::string::npos) << topics.out;
+  CliRun raw = run(std::string("decode --format raw --key ") + kKey + " " + path);
+  EXPECT_EQ(raw.status, 0);
+  EXPECT_EQ(raw.out, p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"].get<std::string>() + "\n");
+}
+
+TEST(CliDecode, SecretsDoNotAppearInHelp) {
+  CliRun help = run("decode --help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--key"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,74 @@
+// Builds real-format meter telegrams from values: A-XDR bodies, the ciphering
+// APDU (AES-128-GCM via BearSSL) and M-Bus framing. Used by the tests to make
+// telegrams with other keys and values, and by the p1sim meter simulator.
+// Host-only code: it allocates freely.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace p1enc {
+
+using Bytes = std::vector<uint8_t>;
+
+struct DateTime {
+  uint16_t year = 2024;
+  uint8_t month = 1, day = 1, weekday = 1, hour = 0, minute = 0, second = 0;
+  int16_t deviation = -60;  // minutes, DLMS sign (local = UTC - deviation)
+  uint8_t status = 0x00;
+  Bytes encode() const;
+};
+
+// One register value as a meter sends it.
+struct Register {
+  uint8_t obis[6];
+  uint8_t type;     // A-XDR type tag (0x06 double-long-unsigned, 0x12 long-unsigned, 0x10 long, ...)
+  int64_t raw;      // value before scaling
+  int8_t scaler;
+  uint8_t unit;
+};
+
+// A-XDR primitives.
+void put_length(Bytes& out, size_t length);
+void put_integer(Bytes& out, uint8_t type, int64_t value);
+void put_octets(Bytes& out, const Bytes& bytes);
+void put_octets(Bytes& out, const std::string& text);
+
+// The values of an EVN-type meter (Kaifa MA309M).
+struct EvnValues {
+  DateTime time;
+  uint32_t energy_import_wh = 0, energy_export_wh = 0, power_import_w = 0, power_export_w = 0;
+  uint16_t voltage_dv[3] = {2300, 0, 0};  // 0.1 V
+  uint16_t current_ca[3] = {0, 0, 0};     // 0.01 A
+  int16_t power_factor_milli = 1000;      // 0.001
+  bool signed_power_factor = false;       // Sagemcom sends it as long (0x10)
+  std::string meter_number = "181220000009";
+  uint32_t invoke_id = 0x80000001;
+};
+std::vector<Register> evn_registers(const EvnValues& values);
+// Data-notification with the EVN flat body layout.
+Bytes evn_notification(const EvnValues& values);
+// Data-notification with the KSM-West nested layout (TINETZ, Salzburg...).
+Bytes ksm_west_notification(const DateTime& time, const std::vector<Register>& registers,
+                            const std::string& meter_number, const std::string& device_name,
+                            uint32_t invoke_id = 1);
+
+struct CipherParams {
+  uint8_t key[16];
+  uint8_t system_title[8] = {'K', 'F', 'M', 0x67, 0x50, 0x00, 0x00, 0x09};
+  uint32_t frame_counter = 1;
+  uint8_t security_control = 0x20;  // 0x20/0x21 encryption; 0x30 with authentication
+  uint8_t auth_key[16] = {};
+  uint8_t tag = 0xDB;  // general-glo-ciphering; 0xDF general-ded-ciphering
+};
+// general-glo-ciphering APDU around `plaintext`.
+Bytes cipher(const Bytes& plaintext, const CipherParams& params);
+
+// Splits an APDU into M-Bus long frames of at most `max_apdu_per_frame` APDU
+// bytes (EVN: 245), C=0x53 A=0xFF, CI 0x00 ... 0x1n, STSAP 01 DTSAP 67.
+Bytes mbus_frames(const Bytes& apdu, size_t max_apdu_per_frame = 245);
+
+Bytes from_hex(const std::string& hex);
+std::string to_hex(const Bytes& bytes);
+
+}  // namespace p1enc
