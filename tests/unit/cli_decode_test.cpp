@@ -1,6 +1,7 @@
 // `p1bridge decode` as a user runs it: output lines, messages, exit codes.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -15,7 +16,10 @@ struct CliRun {
   std::string err;
 };
 
-std::string temp_path(const std::string& name) { return ::testing::TempDir() + "/" + name; }
+// Unique per test process: ctest runs the tests in parallel.
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/p1cli-" + std::to_string(getpid()) + "-" + name;
+}
 
 CliRun run(const std::string& args, const std::string& stdin_text = "") {
   std::string in = temp_path("stdin.txt"), out = temp_path("stdout.txt"), err = temp_path("stderr.txt");

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages p1bridge needs to build and test, if any are
+# missing. Safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libbearssl-dev libmbedtls-dev      # crypto backends (ESP8266 / ESP32 libraries)
+  libcli11-dev nlohmann-json3-dev    # command line, test data
+  libgtest-dev libbenchmark-dev      # tests, benchmarks
+  clang libclang-rt-14-dev           # libFuzzer with ASan/UBSan
+  valgrind                           # docs/performance.md measurements
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
