@@ -127,9 +127,9 @@ int run_decode(const DecodeOptions& options) {
       return kExitDecodeFailed;
     }
     if (status == InputFile::Status::kEnd) break;
-    while (!bytes.empty()) handle(stream.push(bytes));
+    while (auto event = stream.push(bytes)) handle(event);
   }
-  handle(stream.finish());
+  while (auto event = stream.finish()) handle(event);
   std::fflush(stdout);
   if (input.ended_mid_byte()) std::fprintf(stderr, "warning: input ended with an odd number of hex digits\n");
   if (readings == 0 && failures == 0) {

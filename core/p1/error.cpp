@@ -9,11 +9,15 @@ Stage stage_of(Error error) {
     case Error::kMbusHeaderMismatch:
     case Error::kMbusChecksum:
     case Error::kMbusStopByte:
+    case Error::kHdlcFcs:
     case Error::kFrameTruncated:
       return Stage::kFraming;
     case Error::kSegmentWithoutStart:
     case Error::kTelegramTruncated:
     case Error::kTelegramTooLarge:
+    case Error::kGbtBlockMissing:
+    case Error::kGbtBlockRepeated:
+    case Error::kGbtBlockMalformed:
       return Stage::kTransport;
     case Error::kNotCiphered:
     case Error::kCipherHeaderTruncated:
@@ -21,6 +25,7 @@ Stage stage_of(Error error) {
     case Error::kMissingKey:
     case Error::kAuthTagMismatch:
     case Error::kWrongKey:
+    case Error::kDsmrCrc:
       return Stage::kSecurity;
     case Error::kApduTruncated:
     case Error::kNotDataNotification:
@@ -58,16 +63,21 @@ const char* describe(Error error) {
     case Error::kMbusHeaderMismatch: return "M-Bus header length bytes differ: not a long frame";
     case Error::kMbusChecksum: return "M-Bus checksum mismatch: bytes were lost or changed on the line (cable, baud rate, parity 8E1?)";
     case Error::kMbusStopByte: return "M-Bus stop byte missing: frame length does not match the bytes received";
+    case Error::kHdlcFcs: return "HDLC frame check sequence mismatch: bytes were lost or changed on the line (cable, baud rate?)";
     case Error::kFrameTruncated: return "frame truncated: the input ended in the middle of a frame";
     case Error::kSegmentWithoutStart: return "continuation frame without a first frame: the start of the telegram was lost";
     case Error::kTelegramTruncated: return "telegram truncated: fewer bytes than its length field announces";
     case Error::kTelegramTooLarge: return "telegram larger than the largest known meter telegram";
+    case Error::kGbtBlockMissing: return "block transfer incomplete: a block is missing";
+    case Error::kGbtBlockRepeated: return "block transfer out of order: a block was repeated";
+    case Error::kGbtBlockMalformed: return "block transfer header malformed";
     case Error::kNotCiphered: return "not a ciphered APDU (expected general-glo-ciphering 0xDB or general-ded-ciphering 0xDF)";
     case Error::kCipherHeaderTruncated: return "ciphering header truncated";
     case Error::kUnsupportedSecurity: return "unsupported security control byte (supported: encryption with or without authentication, suite 0/1)";
     case Error::kMissingKey: return "telegram is encrypted but no decryption key is configured";
     case Error::kAuthTagMismatch: return "authentication tag mismatch: wrong authentication key or tampered telegram";
     case Error::kWrongKey: return "decryption produced no valid APDU: wrong key?";
+    case Error::kDsmrCrc: return "DSMR telegram CRC mismatch: wrong key or damaged telegram";
     case Error::kApduTruncated: return "APDU truncated: a value runs past the end of the telegram";
     case Error::kNotDataNotification: return "APDU is not a data-notification";
     case Error::kAxdrUnknownType: return "APDU contains an unknown A-XDR data type";

@@ -22,11 +22,15 @@ enum class Error : uint8_t {
   kMbusHeaderMismatch,
   kMbusChecksum,
   kMbusStopByte,
+  kHdlcFcs,
   kFrameTruncated,
   // transport
   kSegmentWithoutStart,
   kTelegramTruncated,
   kTelegramTooLarge,
+  kGbtBlockMissing,
+  kGbtBlockRepeated,
+  kGbtBlockMalformed,
   // security
   kNotCiphered,
   kCipherHeaderTruncated,
@@ -34,6 +38,7 @@ enum class Error : uint8_t {
   kMissingKey,
   kAuthTagMismatch,
   kWrongKey,
+  kDsmrCrc,
   // apdu
   kApduTruncated,
   kNotDataNotification,

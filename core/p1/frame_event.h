@@ -14,6 +14,8 @@ struct FrameEvent {
   MutableByteSpan apdu;   // kTelegram: the reassembled APDU, valid until the next push()
   uint32_t frame = 0;     // 1-based number of the frame concerned (for messages)
 
+  // True for a telegram or an error, false for "need more input".
+  explicit operator bool() const { return kind != Kind::kNeedMore; }
   static FrameEvent need_more() { return FrameEvent{}; }
   static FrameEvent telegram(MutableByteSpan apdu, uint32_t frame) {
     return FrameEvent{Kind::kTelegram, Error::kNone, apdu, frame};

@@ -3,7 +3,7 @@
 //   while (!input.empty()) { auto e = stream.push(input); ... }
 #pragma once
 #include "p1/counters.h"
-#include "p1/mbus_reader.h"
+#include "p1/frame_sync.h"
 #include "p1/reading.h"
 #include "p1/telegram_decoder.h"
 
@@ -15,6 +15,9 @@ struct StreamEvent {
   Error error = Error::kNone;
   uint32_t frame = 0;      // frame number the event concerns (1-based)
   uint32_t telegram = 0;   // telegram number (1-based) for readings and decode errors
+
+  // True for a reading or an error, false for "need more input".
+  explicit operator bool() const { return kind != Kind::kNeedMore; }
 };
 
 class MeterStream {
@@ -26,16 +29,19 @@ class MeterStream {
   // The reading of the last kReading event; valid until the next push().
   const Reading& reading() const { return reading_; }
 
-  // Consumes input until one event (reading or error) or until it is empty.
+  // Consumes input and returns the next event (reading or error); kNeedMore
+  // when the input is used up and nothing buffered is complete. Call until
+  // kNeedMore:  for (;;) { auto e = stream.push(in); if (!e) break; ... }
   StreamEvent push(ByteSpan& input);
-  // End of input: reports an incomplete frame or telegram.
+  // End of input: what is left in the buffer, then an incomplete frame or
+  // telegram. Call until kNeedMore.
   StreamEvent finish();
 
  private:
   StreamEvent on_frame_event(const FrameEvent& event);
 
   StreamCounters counters_;
-  MbusReader reader_;
+  FrameSync reader_;
   TelegramDecoder decoder_;
   Reading reading_;
   uint32_t telegram_number_ = 0;

@@ -53,15 +53,15 @@ long allocations_while_decoding(const std::vector<uint8_t>& wire, bool auth, siz
   g_counting = true;
   for (size_t i = 0; i < wire.size(); i += chunk) {
     p1::ByteSpan in(wire.data() + i, std::min(chunk, wire.size() - i));
-    while (!in.empty()) {
-      p1::StreamEvent e = stream.push(in);
+    while (p1::StreamEvent e = stream.push(in)) {
       if (e.kind == p1::StreamEvent::Kind::kReading) {
         auto n = p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json));
         if (n) ++*readings;
       }
     }
   }
-  stream.finish();
+  while (stream.finish()) {
+  }
   g_counting = false;
   return g_allocations;
 }

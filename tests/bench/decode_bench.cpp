@@ -29,8 +29,8 @@ void BM_WireToJson(benchmark::State& state) {
   size_t total = 0;
   for (auto _ : state) {
     p1::ByteSpan in(wire.data(), wire.size());
-    while (!in.empty()) {
-      if (stream.push(in).kind == p1::StreamEvent::Kind::kReading) {
+    while (p1::StreamEvent event = stream.push(in)) {
+      if (event.kind == p1::StreamEvent::Kind::kReading) {
         total += *p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json));
       }
     }
@@ -55,8 +55,8 @@ void BM_HexTextToJson(benchmark::State& state) {
   for (auto _ : state) {
     auto chunk = hex.decode(p1::Span<const char>(text.data(), text.size()), p1::MutableByteSpan(bytes, sizeof bytes));
     p1::ByteSpan in(bytes, chunk.produced);
-    while (!in.empty()) {
-      if (stream.push(in).kind == p1::StreamEvent::Kind::kReading) {
+    while (p1::StreamEvent event = stream.push(in)) {
+      if (event.kind == p1::StreamEvent::Kind::kReading) {
         benchmark::DoNotOptimize(p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json)));
       }
     }

@@ -59,11 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t step = (mode & 4) ? 1 : input.size();
   for (size_t i = 0; i < input.size(); i += step) {
     p1::ByteSpan chunk = input.subspan(i, step);
-    while (!chunk.empty()) {
-      p1::StreamEvent event = stream.push(chunk);
+    while (p1::StreamEvent event = stream.push(chunk)) {
       if (event.kind == p1::StreamEvent::Kind::kReading) format_all(stream.reading());
     }
   }
-  if (stream.finish().kind == p1::StreamEvent::Kind::kReading) format_all(stream.reading());
+  while (p1::StreamEvent event = stream.finish()) {
+    if (event.kind == p1::StreamEvent::Kind::kReading) format_all(stream.reading());
+  }
   return 0;
 }

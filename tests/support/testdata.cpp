@@ -49,7 +49,7 @@ void collect(p1::MeterStream& stream, const p1::StreamEvent& event, std::vector<
 }
 
 void feed(p1::MeterStream& stream, p1::ByteSpan chunk, std::vector<Outcome>& out) {
-  while (!chunk.empty()) collect(stream, stream.push(chunk), out);
+  while (auto event = stream.push(chunk)) collect(stream, event, out);
 }
 }  // namespace
 
@@ -59,7 +59,7 @@ std::vector<Outcome> run_stream(p1::MeterStream& stream, const Bytes& bytes, siz
   for (size_t i = 0; i < bytes.size(); i += chunk) {
     feed(stream, p1::ByteSpan(bytes.data() + i, std::min(chunk, bytes.size() - i)), out);
   }
-  collect(stream, stream.finish(), out);
+  while (auto event = stream.finish()) collect(stream, event, out);
   return out;
 }
 
@@ -72,7 +72,7 @@ std::vector<Outcome> run_stream_random_chunks(p1::MeterStream& stream, const Byt
     feed(stream, p1::ByteSpan(bytes.data() + i, n), out);
     i += n;
   }
-  collect(stream, stream.finish(), out);
+  while (auto event = stream.finish()) collect(stream, event, out);
   return out;
 }
 

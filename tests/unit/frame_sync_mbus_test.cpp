@@ -1,8 +1,10 @@
-// The M-Bus stream reader on its own: framing, checksums, resynchronisation
+// The frame reader on M-Bus streams: framing, checksums, resynchronisation
 // and reassembly, independent of decryption.
 #include <gtest/gtest.h>
 
-#include "p1/mbus_reader.h"
+#include <memory>
+
+#include "p1/frame_sync.h"
 #include "support/evn_fixture.h"
 
 namespace {
@@ -17,15 +19,16 @@ struct Collected {
 };
 
 Collected read_all(const Bytes& input, p1::StreamCounters& counters) {
-  p1::MbusReader reader(counters);
+  auto reader_ptr = std::make_unique<p1::FrameSync>(counters);
+  p1::FrameSync& reader = *reader_ptr;
   Collected c;
   p1::ByteSpan in(input.data(), input.size());
   auto handle = [&](const FrameEvent& e) {
     if (e.kind == FrameEvent::Kind::kTelegram) c.telegrams.emplace_back(e.apdu.begin(), e.apdu.end());
     if (e.kind == FrameEvent::Kind::kError) c.errors.emplace_back(e.error, e.frame);
   };
-  while (!in.empty()) handle(reader.push(in));
-  handle(reader.finish());
+  while (FrameEvent e = reader.push(in)) handle(e);
+  while (FrameEvent e = reader.finish()) handle(e);
   return c;
 }
 
@@ -33,7 +36,7 @@ Bytes apdu_of(uint32_t n) {
   return p1enc::cipher(p1enc::evn_notification(p1test::evn_values(n)), p1test::cipher_params(n));
 }
 
-TEST(MbusReader, ReassemblesTwoFrameTelegram) {
+TEST(FrameSyncMbus, ReassemblesTwoFrameTelegram) {
   p1::StreamCounters counters;
   auto c = read_all(p1test::evn_wire(1), counters);
   ASSERT_EQ(c.telegrams.size(), 1u);
@@ -44,7 +47,7 @@ TEST(MbusReader, ReassemblesTwoFrameTelegram) {
   EXPECT_EQ(counters.skipped_bytes, 0u);
 }
 
-TEST(MbusReader, ReassemblesManySmallFrames) {
+TEST(FrameSyncMbus, ReassemblesManySmallFrames) {
   p1::StreamCounters counters;
   Bytes wire = p1enc::mbus_frames(apdu_of(2), 40);  // 7 frames, CI 00 01 .. 16
   auto c = read_all(wire, counters);
@@ -53,7 +56,7 @@ TEST(MbusReader, ReassemblesManySmallFrames) {
   EXPECT_EQ(counters.frames, 7u);
 }
 
-TEST(MbusReader, MiddleSegmentMarkedWithCi10IsNotTheEnd) {
+TEST(FrameSyncMbus, MiddleSegmentMarkedWithCi10IsNotTheEnd) {
   // Some meters send CI 0x10 on a middle segment; the APDU length decides.
   Bytes apdu = apdu_of(3);
   Bytes wire = p1enc::mbus_frames(apdu, 100);  // 3 frames: CI 00, 01, 12
@@ -69,7 +72,7 @@ TEST(MbusReader, MiddleSegmentMarkedWithCi10IsNotTheEnd) {
   EXPECT_EQ(c.telegrams[0], apdu);
 }
 
-TEST(MbusReader, SkipsGarbageBetweenTelegrams) {
+TEST(FrameSyncMbus, SkipsGarbageBetweenTelegrams) {
   Bytes wire = {0x00, 0x68, 0x16, 0xE5, 0x68, 0x05, 0x06, 0x68, 0xFF};  // noise, false starts
   Bytes t1 = p1test::evn_wire(1), t2 = p1test::evn_wire(2);
   wire.insert(wire.end(), t1.begin(), t1.end());
@@ -84,7 +87,7 @@ TEST(MbusReader, SkipsGarbageBetweenTelegrams) {
   EXPECT_GT(counters.skipped_bytes, 0u);
 }
 
-TEST(MbusReader, ChecksumErrorReportsFrameAndKeepsNextTelegram) {
+TEST(FrameSyncMbus, ChecksumErrorReportsFrameAndKeepsNextTelegram) {
   Bytes t1 = p1test::evn_wire(1), t2 = p1test::evn_wire(2);
   t1[100] ^= 0x40;  // damaged ciphertext byte in frame 1
   Bytes wire = t1;
@@ -99,7 +102,7 @@ TEST(MbusReader, ChecksumErrorReportsFrameAndKeepsNextTelegram) {
   EXPECT_EQ(counters.checksum_errors, 1u);
 }
 
-TEST(MbusReader, DroppedBytesDoNotSwallowTheNextTelegram) {
+TEST(FrameSyncMbus, DroppedBytesDoNotSwallowTheNextTelegram) {
   // Bytes lost inside frame 1: its announced length then reaches into the
   // next telegram. The reader must rescan what it buffered.
   Bytes t1 = p1test::evn_wire(1), t2 = p1test::evn_wire(2), t3 = p1test::evn_wire(3);
@@ -115,7 +118,7 @@ TEST(MbusReader, DroppedBytesDoNotSwallowTheNextTelegram) {
   EXPECT_FALSE(c.errors.empty());
 }
 
-TEST(MbusReader, MissingStopByte) {
+TEST(FrameSyncMbus, MissingStopByte) {
   Bytes wire = p1test::evn_wire(1);
   size_t stop = 4 + wire[1] + 1;
   wire[stop] = 0x00;
@@ -126,7 +129,7 @@ TEST(MbusReader, MissingStopByte) {
   EXPECT_EQ(c.errors[0].first, Error::kMbusStopByte);
 }
 
-TEST(MbusReader, ContinuationWithoutFirstFrame) {
+TEST(FrameSyncMbus, ContinuationWithoutFirstFrame) {
   Bytes wire = p1test::evn_wire(1);
   size_t second = 4 + wire[1] + 2;
   Bytes tail(wire.begin() + static_cast<long>(second), wire.end());
@@ -137,7 +140,7 @@ TEST(MbusReader, ContinuationWithoutFirstFrame) {
   EXPECT_EQ(c.errors[0].first, Error::kSegmentWithoutStart);
 }
 
-TEST(MbusReader, FirstFrameOnlyThenNewTelegramReportsTruncation) {
+TEST(FrameSyncMbus, FirstFrameOnlyThenNewTelegramReportsTruncation) {
   Bytes t1 = p1test::evn_wire(1), t2 = p1test::evn_wire(2);
   size_t second = 4 + t1[1] + 2;
   Bytes wire(t1.begin(), t1.begin() + static_cast<long>(second));
@@ -150,7 +153,7 @@ TEST(MbusReader, FirstFrameOnlyThenNewTelegramReportsTruncation) {
   EXPECT_EQ(c.errors[0].first, Error::kTelegramTruncated);
 }
 
-TEST(MbusReader, InputEndingMidFrameIsTruncated) {
+TEST(FrameSyncMbus, InputEndingMidFrameIsTruncated) {
   Bytes wire = p1test::evn_wire(1);
   wire.resize(wire.size() - 10);
   p1::StreamCounters counters;
@@ -160,7 +163,7 @@ TEST(MbusReader, InputEndingMidFrameIsTruncated) {
   EXPECT_EQ(c.errors[0].first, Error::kFrameTruncated);
 }
 
-TEST(MbusReader, InputEndingBetweenFramesIsTruncatedTelegram) {
+TEST(FrameSyncMbus, InputEndingBetweenFramesIsTruncatedTelegram) {
   Bytes wire = p1test::evn_wire(1);
   wire.resize(4 + wire[1] + 2);
   p1::StreamCounters counters;
@@ -169,7 +172,7 @@ TEST(MbusReader, InputEndingBetweenFramesIsTruncatedTelegram) {
   EXPECT_EQ(c.errors[0].first, Error::kTelegramTruncated);
 }
 
-TEST(MbusReader, LastFrameShortOfAnnouncedLengthIsTruncated) {
+TEST(FrameSyncMbus, LastFrameShortOfAnnouncedLengthIsTruncated) {
   Bytes apdu = apdu_of(1);
   apdu.resize(apdu.size() - 5);  // length field now promises more than sent
   p1::StreamCounters counters;
@@ -179,7 +182,7 @@ TEST(MbusReader, LastFrameShortOfAnnouncedLengthIsTruncated) {
   EXPECT_EQ(c.errors[0].first, Error::kTelegramTruncated);
 }
 
-TEST(MbusReader, OversizeTelegramIsRejectedAndReaderRecovers) {
+TEST(FrameSyncMbus, OversizeTelegramIsRejectedAndReaderRecovers) {
   Bytes big(p1::kMaxTelegram + 300, 0xAA);
   big[0] = 0x0F;  // not a ciphered APDU: only the CI FIN bit ends it
   Bytes wire = p1enc::mbus_frames(big, 245);
