@@ -34,7 +34,7 @@ Error decode_notification(ByteSpan plaintext, const uint8_t system_title[8], con
   }
   out.layout = layout->name;
   AxdrReader reader(body);
-  Error error = layout->decode(context, reader, out);
+  Error error = layout->decode(*layout, context, reader, out);
   if (error == Error::kNone && !reader.at_end()) error = Error::kAxdrTrailingBytes;
   if (error != Error::kNone && stage_of(error) != Stage::kApdu) {
     // One pass on the good path; the full structural check only to classify a

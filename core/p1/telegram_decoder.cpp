@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "p1/dsmr.h"
 #include "p1/notification.h"
 
 namespace p1 {
@@ -64,6 +65,16 @@ Error TelegramDecoder::decode(MutableByteSpan bytes, Reading& out) {
     }
     plaintext = apdu.ciphertext;
     out.plaintext = plaintext;
+    if (!plaintext.empty() && plaintext[0] == kDsmrStart) {
+      // DSMR text inside the ciphering: its CRC stands in for the tag.
+      error = decode_dsmr(plaintext, out);
+      if (error != Error::kNone) {
+        ++counters_.decrypt_errors;
+        return error;
+      }
+      ++counters_.readings;
+      return Error::kNone;
+    }
     error = decode_notification(plaintext, out.system_title, layout_, out);
     // Without a verified tag, plaintext that is not a well-formed APDU almost
     // always means the key is wrong (a correct key would give valid A-XDR).

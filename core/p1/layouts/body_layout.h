@@ -18,11 +18,19 @@ struct BodyContext {
 struct BodyLayout {
   const char* name;         // used by --profile
   const char* description;  // one line for --help and the README
-  bool (*matches)(const BodyContext& context);
+  bool (*matches)(const BodyLayout& self, const BodyContext& context);
   // Decodes the body from `reader` (positioned at its start) into `out`; the
   // pipeline checks afterwards that the whole body was consumed.
-  Error (*decode)(const BodyContext& context, AxdrReader& reader, Reading& out);
+  Error (*decode)(const BodyLayout& self, const BodyContext& context, AxdrReader& reader, Reading& out);
+  const void* profile = nullptr;  // layout-specific table (positional profiles)
 };
+
+// Manufacturer FLAG id from the system title ("KFM", "ISK"...); "" if unknown.
+bool manufacturer_is(const BodyContext& context, const char* ids);
+
+// Describes the body's shape, e.g. "structure(9){octet-string(12), double-long-unsigned x8}",
+// for the message when no layout fits. Returns the length written.
+size_t describe_body_shape(ByteSpan body, CharSpan out);
 
 // All layouts, in the order they are tried.
 Span<const BodyLayout> body_layouts();

@@ -7,7 +7,7 @@
 
 namespace p1 {
 
-bool ksm_west_matches(const BodyContext& context) {
+bool ksm_west_matches(const BodyLayout&, const BodyContext& context) {
   AxdrReader reader(context.body);
   auto top = reader.next();
   if (!top || top->type != AxdrType::kStructure || top->count < 3) return false;
@@ -17,7 +17,7 @@ bool ksm_west_matches(const BodyContext& context) {
   return first_register && first_register->type == AxdrType::kStructure;
 }
 
-Error ksm_west_decode(const BodyContext&, AxdrReader& reader, Reading& out) {
+Error ksm_west_decode(const BodyLayout&, const BodyContext&, AxdrReader& reader, Reading& out) {
   auto top = reader.next();
   if (!top) return top.error();
   return walk_obis_tagged(reader, top->count, TaggedWalkOptions(), out);
