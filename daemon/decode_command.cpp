@@ -43,10 +43,17 @@ class Printer {
     }
   }
 
-  void error(const p1::StreamEvent& event) {
+  void error(const p1::StreamEvent& event, const p1::Reading& reading) {
     std::fflush(stdout);  // keep stdout and stderr lines in input order
-    std::fprintf(stderr, "error: telegram %u (frame %u): %s: %s\n", event.telegram, event.frame,
+    std::fprintf(stderr, "error: telegram %u (frame %u): %s: %s", event.telegram, event.frame,
                  p1::stage_name(p1::stage_of(event.error)), p1::describe(event.error));
+    if (event.error == p1::Error::kUnknownLayout) {
+      // Say what was seen, so the user can report it (and never guess).
+      char shape[512];
+      size_t n = p1::describe_body_shape(reading.body, p1::CharSpan(shape, sizeof shape));
+      std::fprintf(stderr, ": %.*s (try --profile)", static_cast<int>(n), shape);
+    }
+    std::fputc('\n', stderr);
   }
 
  private:
@@ -106,7 +113,7 @@ int run_decode(const DecodeOptions& options) {
       printer.reading(stream.reading());
     } else if (event.kind == p1::StreamEvent::Kind::kError) {
       ++failures;
-      printer.error(event);
+      printer.error(event, stream.reading());
     }
   };
 

@@ -178,8 +178,10 @@ Error decode_dsmr(ByteSpan text, Reading& out) {
     ByteSpan content = line.subspan(last_open, line.size() - 1 - last_open);
     if (value.obis == obis::kClock && parse_timestamp(content, value.time)) {
       value.kind = ReadingValue::Kind::kDateTime;
-    } else if (value.obis.v[0] != 0 && parse_number(content, value)) {
-      // electricity registers (A = 1) are numbers
+    } else if (value.obis.v[0] != 0 && value.obis.v[2] != 0 && value.obis.v[2] != 96 &&
+               parse_number(content, value)) {
+      // Measurement registers are numbers; C = 0 and C = 96 are identifiers
+      // and versions ("1-3:0.2.8(50)"), kept as text.
     } else {
       value.kind = ReadingValue::Kind::kText;
       value.text = content;

@@ -17,7 +17,8 @@ Span<const GatewayField> gateway_fields() { return Span<const GatewayField>(kFie
 
 int gateway_field_index(const Obis& obis) {
   const uint8_t* v = obis.v;
-  if (v[0] != 1 || v[1] != 0 || v[4] != 0 || v[5] != 255) return -1;
+  // B (channel) 0 or 1: Kamstrup meters number their registers 1-1:1.8.0.
+  if (v[0] != 1 || v[1] > 1 || v[4] != 0 || v[5] != 255) return -1;
   switch (v[2] << 8 | v[3]) {
     case 1 << 8 | 8: return 0;
     case 2 << 8 | 8: return 1;

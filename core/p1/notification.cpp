@@ -25,6 +25,7 @@ Error decode_notification(ByteSpan plaintext, const uint8_t system_title[8], con
     pos += time_length;
   }
   ByteSpan body = plaintext.subspan(pos);
+  out.body = body;
   BodyContext context{body, system_title};
   const BodyLayout* layout = forced_layout != nullptr ? forced_layout : detect_body_layout(context);
   if (layout == nullptr) {

@@ -26,6 +26,7 @@ void Reading::clear() {
   tag_checked = false;
   layout = "";
   plaintext = ByteSpan();
+  body = ByteSpan();
 }
 
 Error Reading::add(const ReadingValue& value) {

@@ -53,6 +53,7 @@ struct Reading {
   bool tag_checked = false;  // an authentication tag was present and verified
   const char* layout = "";   // body layout that decoded it
   ByteSpan plaintext;        // decrypted APDU (for the raw output)
+  ByteSpan body;             // the notification body (to describe an unknown layout)
 
   void clear();
   Error add(const ReadingValue& value);

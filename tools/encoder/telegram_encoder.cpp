@@ -2,6 +2,7 @@
 
 #include <bearssl/bearssl.h>
 
+#include <cstdio>
 #include <cstring>
 
 namespace p1enc {
@@ -170,6 +171,161 @@ Bytes mbus_frames(const Bytes& apdu, size_t max_apdu_per_frame) {
     out.push_back(0x16);
   }
   return out;
+}
+
+namespace {
+uint16_t crc16_x25(const uint8_t* data, size_t n) {
+  uint16_t crc = 0xFFFF;
+  for (size_t i = 0; i < n; ++i) {
+    crc ^= data[i];
+    for (int b = 0; b < 8; ++b) crc = (crc & 1) ? static_cast<uint16_t>((crc >> 1) ^ 0x8408) : static_cast<uint16_t>(crc >> 1);
+  }
+  return static_cast<uint16_t>(~crc);
+}
+
+uint16_t crc16_arc(const std::string& s) {
+  uint16_t crc = 0;
+  for (unsigned char c : s) {
+    crc ^= c;
+    for (int b = 0; b < 8; ++b) crc = (crc & 1) ? static_cast<uint16_t>((crc >> 1) ^ 0xA001) : static_cast<uint16_t>(crc >> 1);
+  }
+  return crc;
+}
+
+Bytes hdlc_frame(const Bytes& info, bool segmented, const Bytes& dst, const Bytes& src, bool closing_flag) {
+  Bytes header;
+  size_t length = 2 + dst.size() + src.size() + 1 + (info.empty() ? 0 : 2 + info.size()) + 2;
+  header.push_back(static_cast<uint8_t>(0xA0 | (segmented ? 0x08 : 0) | ((length >> 8) & 0x07)));
+  header.push_back(static_cast<uint8_t>(length));
+  header.insert(header.end(), dst.begin(), dst.end());
+  header.insert(header.end(), src.begin(), src.end());
+  header.push_back(0x13);  // UI frame, final
+  Bytes frame = header;
+  if (!info.empty()) {
+    uint16_t hcs = crc16_x25(header.data(), header.size());
+    frame.push_back(static_cast<uint8_t>(hcs));
+    frame.push_back(static_cast<uint8_t>(hcs >> 8));
+    frame.insert(frame.end(), info.begin(), info.end());
+  }
+  uint16_t fcs = crc16_x25(frame.data(), frame.size());
+  frame.push_back(static_cast<uint8_t>(fcs));
+  frame.push_back(static_cast<uint8_t>(fcs >> 8));
+  Bytes out;
+  out.reserve(frame.size() + 2);
+  out.push_back(0x7E);
+  out.insert(out.end(), frame.begin(), frame.end());
+  if (closing_flag) out.push_back(0x7E);
+  return out;
+}
+}  // namespace
+
+Bytes hdlc_frames(const Bytes& apdu, size_t max_info, const Bytes& dst, const Bytes& src, bool closing_flag) {
+  Bytes info{0xE6, 0xE7, 0x00};
+  info.insert(info.end(), apdu.begin(), apdu.end());
+  Bytes out;
+  for (size_t at = 0; at < info.size(); at += max_info) {
+    size_t end = std::min(info.size(), at + max_info);
+    Bytes part(info.begin() + static_cast<long>(at), info.begin() + static_cast<long>(end));
+    Bytes frame = hdlc_frame(part, end < info.size(), dst, src, closing_flag);
+    out.insert(out.end(), frame.begin(), frame.end());
+  }
+  return out;
+}
+
+Bytes gbt_block(const Bytes& data, uint16_t number, bool last) {
+  Bytes out{0xE0, static_cast<uint8_t>(last ? 0xC0 : 0x40), static_cast<uint8_t>(number >> 8),
+            static_cast<uint8_t>(number), 0x00, 0x00};
+  put_length(out, data.size());
+  out.insert(out.end(), data.begin(), data.end());
+  return out;
+}
+
+Bytes hdlc_gbt_frames(const Bytes& apdu, size_t block_size) {
+  Bytes out;
+  uint16_t number = 1;
+  for (size_t at = 0; at < apdu.size(); at += block_size, ++number) {
+    size_t end = std::min(apdu.size(), at + block_size);
+    Bytes block = gbt_block(Bytes(apdu.begin() + static_cast<long>(at), apdu.begin() + static_cast<long>(end)), number,
+                            end == apdu.size());
+    Bytes info;
+    if (number == 1) info = {0xE6, 0xE7, 0x00};
+    info.insert(info.end(), block.begin(), block.end());
+    Bytes frame = hdlc_frame(info, false, {0xCE, 0xFF}, {0x03}, true);
+    out.insert(out.end(), frame.begin(), frame.end());
+  }
+  return out;
+}
+
+Bytes mbus_frames_t210d(const Bytes& apdu) {
+  // First frame: C A CI STSAP DTSAP + 252 APDU bytes = 257 bytes, header says 1.
+  Bytes body{0x53, 0xFF, 0x00, 0x01, 0x67};
+  body.insert(body.end(), apdu.begin(), apdu.begin() + 252);
+  uint8_t sum = 0;
+  for (uint8_t b : body) sum = static_cast<uint8_t>(sum + b);
+  Bytes out;
+  out.reserve(4 + body.size() + 2);
+  for (uint8_t b : {0x68, 0x01, 0x01, 0x68}) out.push_back(b);
+  out.insert(out.end(), body.begin(), body.end());
+  out.push_back(sum);
+  out.push_back(0x16);
+  Bytes rest(apdu.begin() + 252, apdu.end());
+  Bytes tail = mbus_frames(rest, 245);
+  // The continuation frames are numbered from 1.
+  for (size_t at = 0, n = 1; at < tail.size(); ++n) {
+    size_t len = tail[at + 1];
+    uint8_t& ci = tail[at + 6];
+    bool last = (ci & 0x10) != 0;
+    ci = static_cast<uint8_t>((last ? 0x10 : 0x00) | (n & 0x0F));
+    uint8_t s = 0;
+    for (size_t i = at + 4; i < at + 4 + len; ++i) s = static_cast<uint8_t>(s + tail[i]);
+    tail[at + 4 + len] = s;
+    at += 4 + len + 2;
+  }
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+Bytes integer(uint8_t type, int64_t value) {
+  Bytes out;
+  put_integer(out, type, value);
+  return out;
+}
+
+Bytes octets(const Bytes& bytes) {
+  Bytes out;
+  put_octets(out, bytes);
+  return out;
+}
+
+Bytes octets(const std::string& text) {
+  Bytes out;
+  put_octets(out, text);
+  return out;
+}
+
+Bytes notification(const DateTime* header_time, const std::vector<Bytes>& elements, uint32_t invoke_id) {
+  Bytes out{0x0F, static_cast<uint8_t>(invoke_id >> 24), static_cast<uint8_t>(invoke_id >> 16),
+            static_cast<uint8_t>(invoke_id >> 8), static_cast<uint8_t>(invoke_id)};
+  if (header_time != nullptr) {
+    out.push_back(0x0C);
+    Bytes t = header_time->encode();
+    out.insert(out.end(), t.begin(), t.end());
+  } else {
+    out.push_back(0x00);
+  }
+  out.push_back(0x02);
+  put_length(out, elements.size());
+  for (const Bytes& e : elements) out.insert(out.end(), e.begin(), e.end());
+  return out;
+}
+
+std::string dsmr_telegram(const std::string& header, const std::vector<std::string>& lines) {
+  std::string text = "/" + header + "\r\n\r\n";
+  for (const std::string& line : lines) text += line + "\r\n";
+  text += "!";
+  char crc[8];
+  std::snprintf(crc, sizeof crc, "%04X", crc16_arc(text));
+  return text + crc + "\r\n";
 }
 
 Bytes from_hex(const std::string& hex) {

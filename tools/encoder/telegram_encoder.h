@@ -68,6 +68,29 @@ Bytes cipher(const Bytes& plaintext, const CipherParams& params);
 // bytes (EVN: 245), C=0x53 A=0xFF, CI 0x00 ... 0x1n, STSAP 01 DTSAP 67.
 Bytes mbus_frames(const Bytes& apdu, size_t max_apdu_per_frame = 245);
 
+// Splits an APDU into HDLC frames (IEC 62056-46) with LLC E6 E7 00 in the
+// first, segmentation bit set on all but the last; dst/src addresses as given.
+Bytes hdlc_frames(const Bytes& apdu, size_t max_info_per_frame = 200, const Bytes& dst = {0xCF},
+                  const Bytes& src = {0x02, 0x23}, bool closing_flag = true);
+// The E450 style: the APDU cut into General Block Transfer blocks, each in
+// its own (unsegmented) HDLC frame; only the first frame carries the LLC.
+Bytes hdlc_gbt_frames(const Bytes& apdu, size_t block_size);
+// One GBT block: E0 control number(2) 0000 length data.
+Bytes gbt_block(const Bytes& data, uint16_t number, bool last);
+
+// A Sagemcom T210-D first frame: header "68 01 01 68" carrying 257 bytes.
+// Returns the frames for an APDU of at least 252 bytes (first frame 252 APDU bytes).
+Bytes mbus_frames_t210d(const Bytes& apdu);
+
+// Data-notification whose body is a structure of the given encoded elements.
+Bytes notification(const DateTime* header_time, const std::vector<Bytes>& elements, uint32_t invoke_id = 1);
+Bytes integer(uint8_t type, int64_t value);
+Bytes octets(const Bytes& bytes);
+Bytes octets(const std::string& text);
+
+// DSMR text telegram with its CRC line.
+std::string dsmr_telegram(const std::string& header, const std::vector<std::string>& lines);
+
 Bytes from_hex(const std::string& hex);
 std::string to_hex(const Bytes& bytes);
 
