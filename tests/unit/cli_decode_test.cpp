@@ -154,3 +154,32 @@ TEST(CliDecode, SecretsDoNotAppearInHelp) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliDecode, EverySharedTelegramDecodesWithoutAProfile) {
+  for (const std::string& id : p1test::telegram_ids()) {
+    nlohmann::json t = p1test::load_telegram(id);
+    std::string path = write(id + ".hex", t["hex"].get<std::string>());
+    std::string args = "decode ";
+    if (t["key"].is_string()) args += "--key " + t["key"].get<std::string>() + " ";
+    if (t["auth_key"].is_string()) args += "--auth-key " + t["auth_key"].get<std::string>() + " ";
+    CliRun r = run(args + path);
+    EXPECT_EQ(r.status, 0) << id << ": " << r.err;
+    EXPECT_EQ(count_lines(r.out), 1u) << id;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["timestamp"], t["expected"]["timestamp"]) << id;
+  }
+}
+
+TEST(CliDecode, UnknownLayoutShowsTheStructureSeen) {
+  p1enc::DateTime time;
+  auto body = p1enc::notification(&time, {p1enc::octets(time.encode()), p1enc::integer(0x06, 1), p1enc::integer(0x11, 2)});
+  std::string path = write("unknown.hex", p1enc::to_hex(p1enc::hdlc_frames(body)));
+  CliRun r = run("decode " + path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("structure(3){octet-string(12), double-long-unsigned, unsigned}"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--profile"), std::string::npos) << r.err;
+}
+
+}  // namespace
