@@ -150,11 +150,7 @@ FrameEvent FrameSync::push(ByteSpan& input) {
       input = input.subspan(skip);
       if (input.empty()) return FrameEvent::need_more();
     } else if (!input.empty() && !finishing_) {
-      if (end_ == sizeof pending_ && start_ > 0) {
-        std::memmove(pending_, pending_ + start_, end_ - start_);
-        end_ -= start_;
-        start_ = 0;
-      } else if (sizeof pending_ - end_ < input.size() && start_ > 0) {
+      if (start_ > 0 && sizeof pending_ - end_ < input.size()) {
         std::memmove(pending_, pending_ + start_, end_ - start_);
         end_ -= start_;
         start_ = 0;
@@ -172,13 +168,18 @@ FrameEvent FrameSync::push(ByteSpan& input) {
     FrameEvent event;
     switch (f.kind) {
       case ParsedFrame::Kind::kNeedMore:
-        if (direct) {
+        if (direct && input.size() <= sizeof pending_) {
+          // Every parser asks for at most kMaxFrameBytes, so this always fits.
           std::memcpy(pending_, input.data(), input.size());
           start_ = 0;
           end_ = input.size();
           counters_.bytes += static_cast<uint32_t>(input.size());
           input = input.subspan(input.size());
           return FrameEvent::need_more();
+        }
+        if (direct) {
+          advance = 1;
+          break;
         }
         if (!input.empty() && end_ - start_ < sizeof pending_) continue;  // top up and retry
         if (!finishing_ && end_ - start_ < sizeof pending_) return FrameEvent::need_more();
