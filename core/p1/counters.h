@@ -16,6 +16,8 @@ struct StreamCounters {
   uint32_t decrypt_errors = 0;    // wrong key / malformed ciphering header
   uint32_t auth_errors = 0;       // authentication tag mismatch
   uint32_t decode_errors = 0;     // plaintext that does not map to a reading
+  uint32_t frame_counter_gaps = 0;     // telegrams missed (frame counter jumped)
+  uint32_t frame_counter_repeats = 0;  // replayed/stale telegrams rejected
   uint32_t readings = 0;          // readings decoded
 };
 

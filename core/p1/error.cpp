@@ -26,6 +26,7 @@ Stage stage_of(Error error) {
     case Error::kAuthTagMismatch:
     case Error::kWrongKey:
     case Error::kDsmrCrc:
+    case Error::kReplayedTelegram:
       return Stage::kSecurity;
     case Error::kApduTruncated:
     case Error::kNotDataNotification:
@@ -78,6 +79,7 @@ const char* describe(Error error) {
     case Error::kAuthTagMismatch: return "authentication tag mismatch: wrong authentication key or tampered telegram";
     case Error::kWrongKey: return "decryption produced no valid APDU: wrong key?";
     case Error::kDsmrCrc: return "DSMR telegram CRC mismatch: wrong key or damaged telegram";
+    case Error::kReplayedTelegram: return "frame counter repeated or went back: replayed or stale telegram ignored";
     case Error::kApduTruncated: return "APDU truncated: a value runs past the end of the telegram";
     case Error::kNotDataNotification: return "APDU is not a data-notification";
     case Error::kAxdrUnknownType: return "APDU contains an unknown A-XDR data type";

@@ -39,6 +39,7 @@ enum class Error : uint8_t {
   kAuthTagMismatch,
   kWrongKey,
   kDsmrCrc,
+  kReplayedTelegram,
   // apdu
   kApduTruncated,
   kNotDataNotification,

@@ -37,6 +37,23 @@ Error TelegramDecoder::decrypt(CipheredApdu& apdu, Reading& out) {
   return Error::kNone;
 }
 
+Error TelegramDecoder::check_frame_counter(uint32_t fc) {
+  // A meter increments the counter by one per telegram. An equal or smaller
+  // value is a replayed or stale telegram and is not published; but several
+  // step-backs in a row mean the meter was reset or replaced, so it resyncs.
+  constexpr uint8_t kStepBacksToResync = 3;
+  if (has_frame_counter_ && fc <= last_frame_counter_) {
+    ++counters_.frame_counter_repeats;
+    if (++step_backs_ < kStepBacksToResync) return Error::kReplayedTelegram;
+  } else if (has_frame_counter_ && fc != last_frame_counter_ + 1) {
+    counters_.frame_counter_gaps += fc - last_frame_counter_ - 1;
+  }
+  step_backs_ = 0;
+  has_frame_counter_ = true;
+  last_frame_counter_ = fc;
+  return Error::kNone;
+}
+
 Error TelegramDecoder::decode(MutableByteSpan bytes, Reading& out) {
   out.clear();
   Error error = Error::kNone;
@@ -72,6 +89,8 @@ Error TelegramDecoder::decode(MutableByteSpan bytes, Reading& out) {
         ++counters_.decrypt_errors;
         return error;
       }
+      error = check_frame_counter(out.frame_counter);
+      if (error != Error::kNone) return error;
       ++counters_.readings;
       return Error::kNone;
     }
@@ -86,6 +105,10 @@ Error TelegramDecoder::decode(MutableByteSpan bytes, Reading& out) {
   if (error != Error::kNone) {
     ++counters_.decode_errors;
     return error;
+  }
+  if (out.security_control != 0) {
+    error = check_frame_counter(out.frame_counter);
+    if (error != Error::kNone) return error;
   }
   ++counters_.readings;
   return Error::kNone;

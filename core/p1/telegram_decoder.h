@@ -26,6 +26,8 @@ class TelegramDecoder {
 
  private:
   Error decrypt(CipheredApdu& apdu, Reading& out);
+  // Called after a telegram decoded: counts gaps, rejects repeats.
+  Error check_frame_counter(uint32_t frame_counter);
 
   AesGcmDecryptor* gcm_;
   StreamCounters& counters_;
@@ -33,6 +35,10 @@ class TelegramDecoder {
   bool has_auth_key_ = false;
   AuthKey auth_key_;
   const BodyLayout* layout_ = nullptr;
+  // Frame counter of the last accepted ciphered telegram, to reject replays.
+  bool has_frame_counter_ = false;
+  uint32_t last_frame_counter_ = 0;
+  uint8_t step_backs_ = 0;  // consecutive step-backs; a few in a row = meter reset
 };
 
 }  // namespace p1

@@ -55,7 +55,8 @@ TEST(CliDecode, HexWithSpacesLowerCaseAndGarbageBetweenTelegramsFromStdin) {
   std::string hex = sample_hex();
   std::string spaced;
   for (size_t i = 0; i < hex.size(); i += 2) spaced += static_cast<char>(std::tolower(hex[i])) + std::string(1, static_cast<char>(std::tolower(hex[i + 1]))) + (i % 32 == 30 ? "\n" : " ");
-  std::string input = "e5 00 ff\n" + spaced + "\n10 5b fe 59 16\n" + spaced;
+  std::string later = p1enc::to_hex(p1test::evn_wire(100));  // same key, later frame counter
+  std::string input = "e5 00 ff\n" + spaced + "\n10 5b fe 59 16\n" + later;
   CliRun r = run(std::string("decode --key ") + kKey + " -", input);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(count_lines(r.out), 2u);

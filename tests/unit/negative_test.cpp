@@ -180,8 +180,37 @@ TEST(Negative, TooManyValues) {
   EXPECT_EQ(p1::stage_of(e), Stage::kBody);
 }
 
+TEST(Negative, ReplayedTelegramIsRejectedAndGapsCounted) {
+  p1test::KeyedStream s;
+  Bytes wire;
+  for (uint32_t fc : {5u, 6u, 6u, 9u, 4u, 10u}) {
+    Bytes t = p1test::evn_wire(fc);
+    wire.insert(wire.end(), t.begin(), t.end());
+  }
+  auto outcomes = p1test::run_stream(s.stream, wire);
+  ASSERT_EQ(outcomes.size(), 6u);
+  EXPECT_EQ(p1test::count_readings(outcomes), 4u);  // 5, 6, 9, 10
+  EXPECT_EQ(outcomes[2].event.error, Error::kReplayedTelegram);
+  EXPECT_EQ(outcomes[4].event.error, Error::kReplayedTelegram);
+  EXPECT_EQ(p1::stage_of(Error::kReplayedTelegram), Stage::kSecurity);
+  EXPECT_EQ(s.stream.counters().frame_counter_repeats, 2u);
+  EXPECT_EQ(s.stream.counters().frame_counter_gaps, 2u);  // 7 and 8 missing
+}
+
+TEST(Negative, MeterResetResyncsAfterRepeatedStepBacks) {
+  p1test::KeyedStream s;
+  Bytes wire;
+  for (uint32_t fc : {1000u, 1u, 2u, 3u, 4u}) {
+    Bytes t = p1test::evn_wire(fc);
+    wire.insert(wire.end(), t.begin(), t.end());
+  }
+  auto outcomes = p1test::run_stream(s.stream, wire);
+  // 1000 accepted, 1 and 2 rejected, 3 (third step-back in a row) resyncs, 4 follows.
+  EXPECT_EQ(p1test::count_readings(outcomes), 3u);
+}
+
 TEST(Negative, EveryErrorHasStageAndMessage) {
-  for (int i = 1; i <= static_cast<int>(Error::kOutputTooSmall); ++i) {
+  for (int i = 1; i <= static_cast<int>(Error::kOutputTooSmall); ++i) {  // kOutputTooSmall is last
     auto e = static_cast<Error>(i);
     EXPECT_NE(p1::stage_of(e), Stage::kNone) << i;
     EXPECT_STRNE(p1::describe(e), "unknown error") << i;
