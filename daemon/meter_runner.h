@@ -1,0 +1,57 @@
+// One meter inside `p1bridge run`: its source (reopened with backoff when it
+// fails), its decoder, and the messages its readings become.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "byte_source.h"
+#include "config.h"
+#include "message_queue.h"
+#include "mqtt_client.h"
+#include "p1/crypto/default_aes_gcm.h"
+#include "p1/meter_stream.h"
+
+namespace p1d {
+
+class MeterRunner {
+ public:
+  MeterRunner(const MeterConfig& meter, const Config& config, MessageQueue& queue, std::string availability_topic);
+
+  int fd() const { return source_ && open_ ? source_->fd() : -1; }
+  // Reads what is available (if readable) and reopens a lost source in time.
+  void service(bool readable, bool hangup, int64_t now_ms);
+  // Home Assistant discovery for the fields this meter sends (after its
+  // first reading), retained; again after every reconnect.
+  void announce(MqttClient& mqtt);
+  bool needs_announce() const { return fields_changed_; }
+  std::string status_json() const;
+  std::string status_line() const;
+  const std::string& base() const { return meter_.base; }
+  const std::string& name() const { return meter_.name; }
+  bool finished() const { return finished_; }
+
+ private:
+  void on_bytes(const uint8_t* data, size_t size);
+  void on_reading(const p1::Reading& reading);
+  void open_source(int64_t now_ms);
+
+  MeterConfig meter_;
+  const Config& config_;
+  MessageQueue& queue_;
+  std::string availability_topic_;
+  std::unique_ptr<ByteSource> source_;
+  p1::DefaultAesGcm gcm_;
+  p1::MeterStream stream_;
+  bool open_ = false;
+  bool finished_ = false;
+  int64_t next_open_ms_ = 0;
+  int backoff_ms_ = 1000;
+  std::string last_open_error_;
+  std::vector<size_t> fields_;  // gateway fields seen in readings
+  bool fields_changed_ = false;
+  std::string meter_number_;
+  uint64_t queued_ = 0;
+};
+
+}  // namespace p1d
