@@ -107,6 +107,7 @@ int run_gateway(Config config) {
     mqtt.pump();
   }
   if (mqtt.connected()) {
+    for (auto& m : meters) mqtt.publish_now(m->base() + "/status", m->status_json(), 0, false);
     mqtt.publish_now(availability, "offline", 1, true);
     for (int i = 0; i < 5; ++i) mqtt.service(false, true, now_ms());
   }

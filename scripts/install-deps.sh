@@ -7,6 +7,9 @@ packages=(
   build-essential cmake pkg-config
   libbearssl-dev libmbedtls-dev      # crypto backends (ESP8266 / ESP32 libraries)
   libcli11-dev nlohmann-json3-dev    # command line, test data
+  libtomlplusplus-dev                # p1bridge run's config file
+  libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
+  mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests
   libgtest-dev libbenchmark-dev      # tests, benchmarks
   clang libclang-rt-14-dev           # libFuzzer with ASan/UBSan
   valgrind                           # docs/performance.md measurements

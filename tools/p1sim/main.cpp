@@ -38,6 +38,7 @@ struct Options {
   std::string log_path;
   std::string values = "walk";    // walk | fixed
   double interval = 5.0;          // seconds between telegrams (EVN: 5)
+  double delay = 0.0;             // seconds before the first telegram
   int baud = 2400;                // line speed to emulate; 0 = as fast as possible
   long count = 0;                 // 0 = forever
   uint32_t frame_counter = 1;
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
   app.add_option("--log", o.log_path, "JSON line per telegram: what was sent");
   app.add_option("--values", o.values, "walk (random walk) or fixed")->capture_default_str();
   app.add_option("--interval", o.interval, "Seconds between telegrams")->capture_default_str();
+  app.add_option("--delay", o.delay, "Seconds to wait before the first telegram")->capture_default_str();
   app.add_option("--baud", o.baud, "Line speed to emulate, 0 = unpaced")->capture_default_str();
   app.add_option("--count", o.count, "Telegrams to send, 0 = forever")->capture_default_str();
   app.add_option("--frame-counter", o.frame_counter, "First frame counter")->capture_default_str();
@@ -264,7 +266,8 @@ int main(int argc, char** argv) {
   p1sim::MeterModel model(o.values == "walk", o.seed);
   std::mt19937 rng(o.seed);
   uint32_t fc = o.frame_counter;
-  auto next = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long>(o.delay * 1e6));
+  while (!g_stop && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (long n = 1; (o.count == 0 || n <= o.count) && !g_stop; ++n) {
     model.step(o.interval);
     auto every = [&](int k) { return k > 0 && n % k == 0; };
