@@ -12,7 +12,7 @@ namespace p1sim {
 struct MeterState {
   uint64_t energy_import_wh = 12937;
   uint64_t energy_export_wh = 0;
-  uint32_t power_import_w = 0;
+  uint32_t power_import_w = 450;
   uint32_t power_export_w = 0;
   uint16_t voltage_dv[3] = {2337, 2320, 2310};
   uint16_t current_ca[3] = {0, 0, 0};
