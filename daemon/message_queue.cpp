@@ -1,5 +1,6 @@
 #include "message_queue.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ std::string make_dirs(const std::string& dir) {
 
 MessageQueue::~MessageQueue() {
   if (journal_ != nullptr) std::fclose(journal_);
+  if (acked_fd_ >= 0) close(acked_fd_);
 }
 
 std::string MessageQueue::open(const std::string& dir, size_t max_messages) {
@@ -75,6 +77,9 @@ std::string MessageQueue::open(const std::string& dir, size_t max_messages) {
   }
   journal_ = std::fopen(journal_path_.c_str(), "ab");
   if (journal_ == nullptr) return "cannot write " + journal_path_ + ": " + std::strerror(errno);
+  acked_fd_ = ::open(acked_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (acked_fd_ < 0) return "cannot write " + acked_path_ + ": " + std::strerror(errno);
+  write_acked();
   loaded_ = messages_.size();
   while (messages_.size() > max_) pop_front(1), ++dropped_;
   return {};
@@ -126,14 +131,9 @@ void MessageQueue::pop_front(size_t n) {
 }
 
 void MessageQueue::write_acked() {
-  if (acked_path_.empty()) return;
-  // Write-then-rename so a crash leaves the old or the new count.
-  std::string tmp = acked_path_ + ".tmp";
-  if (FILE* a = std::fopen(tmp.c_str(), "wb")) {
-    std::fwrite(&acked_, sizeof acked_, 1, a);
-    std::fclose(a);
-    std::rename(tmp.c_str(), acked_path_.c_str());
-  }
+  // One 8-byte write in place per acknowledgement batch: cheap enough for a
+  // thousand meters, and a page-cache write of 8 aligned bytes is never torn.
+  if (acked_fd_ >= 0) (void)!pwrite(acked_fd_, &acked_, sizeof acked_, 0);
 }
 
 void MessageQueue::sync() {
@@ -141,6 +141,7 @@ void MessageQueue::sync() {
     std::fflush(journal_);
     fsync(fileno(journal_));
   }
+  if (acked_fd_ >= 0) fsync(acked_fd_);
 }
 
 }  // namespace p1d

@@ -47,6 +47,7 @@ class MessageQueue {
   std::string journal_path_;
   std::string acked_path_;
   FILE* journal_ = nullptr;
+  int acked_fd_ = -1;
   uint64_t journal_records_ = 0;  // records in the journal file
   uint64_t acked_ = 0;            // of which delivered (or dropped)
   uint64_t dropped_ = 0;

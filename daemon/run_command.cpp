@@ -1,8 +1,12 @@
 #include "run_command.h"
 
 #include <poll.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -36,6 +40,12 @@ int run_gateway(Config config) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // One descriptor per meter: allow as many as the hard limit permits.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   for (const std::string& line : {config.describe()}) P1_LOG_INFO("configuration:\n%s", line.c_str());
 
@@ -60,23 +70,82 @@ int run_gateway(Config config) {
   std::vector<std::unique_ptr<MeterRunner>> meters;
   for (const MeterConfig& m : config.meters) meters.push_back(std::make_unique<MeterRunner>(m, config, queue, availability));
 
+  // epoll, not poll: with a thousand meters, scanning every descriptor on
+  // each wake-up would cost more than decoding the telegrams.
+  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  std::vector<int> registered(meters.size(), -1);
+  int mqtt_registered = -1;
+  uint32_t mqtt_events = 0;
+  constexpr uint64_t kMqttTag = UINT64_MAX;
+  std::vector<char> hangup(meters.size(), 0), always_ready(meters.size(), 0);
+
   int64_t next_status = now_ms() + config.status_interval * 1000LL;
-  uint64_t reported_dropped = 0;
+  int64_t next_reopen_check = 0;
   while (!g_stop) {
-    std::vector<pollfd> fds;
-    fds.push_back(pollfd{mqtt.socket(), static_cast<short>(POLLIN | (mqtt.wants_write() ? POLLOUT : 0)), 0});
-    for (auto& m : meters) fds.push_back(pollfd{m->fd(), POLLIN, 0});
-    poll(fds.data(), fds.size(), 100);
+    for (size_t i = 0; i < meters.size(); ++i) {
+      int fd = meters[i]->fd();
+      if (fd == registered[i]) continue;
+      if (registered[i] >= 0) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, registered[i], nullptr);
+      always_ready[i] = 0;
+      if (fd >= 0) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = i;
+        // Regular files cannot be polled: they are always ready.
+        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) always_ready[i] = 1;
+      }
+      registered[i] = fd;
+    }
+    int mqtt_fd = mqtt.socket();
+    uint32_t wanted = EPOLLIN | (mqtt.wants_write() ? EPOLLOUT : 0u);
+    if (mqtt_fd != mqtt_registered || wanted != mqtt_events) {
+      if (mqtt_registered >= 0 && mqtt_fd != mqtt_registered) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, mqtt_registered, nullptr);
+      if (mqtt_fd >= 0) {
+        epoll_event ev{};
+        ev.events = wanted;
+        ev.data.u64 = kMqttTag;
+        if (epoll_ctl(epoll_fd, mqtt_fd == mqtt_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, mqtt_fd, &ev) != 0) {
+          epoll_ctl(epoll_fd, EPOLL_CTL_ADD, mqtt_fd, &ev);
+        }
+      }
+      mqtt_registered = mqtt_fd;
+      mqtt_events = wanted;
+    }
+    epoll_event events[256];
+    bool any_file = std::find(always_ready.begin(), always_ready.end(), 1) != always_ready.end();
+    int n = epoll_wait(epoll_fd, events, 256, any_file ? 0 : 100);
+    bool mqtt_read = false, mqtt_write = false;
+    std::vector<size_t> ready;
+    for (int e = 0; e < n; ++e) {
+      if (events[e].data.u64 == kMqttTag) {
+        mqtt_read = (events[e].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
+        mqtt_write = (events[e].events & EPOLLOUT) != 0;
+        continue;
+      }
+      size_t i = events[e].data.u64;
+      hangup[i] = (events[e].events & (EPOLLERR | EPOLLHUP)) != 0;
+      ready.push_back(i);
+    }
     int64_t now = now_ms();
-    mqtt.service((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0, (fds[0].revents & POLLOUT) != 0, now);
+    mqtt.service(mqtt_read, mqtt_write, now);
     if (mqtt.take_just_connected()) {
       mqtt.publish_now(availability, "online", 1, true);
       for (auto& m : meters) m->announce(mqtt);
     }
-    for (size_t i = 0; i < meters.size(); ++i) {
-      short revents = fds[i + 1].revents;
-      meters[i]->service((revents & (POLLIN | POLLERR | POLLHUP)) != 0, (revents & (POLLERR | POLLHUP)) != 0, now);
+    for (size_t i : ready) {
+      meters[i]->service(true, hangup[i] != 0, now);
+      hangup[i] = 0;
       if (mqtt.connected() && meters[i]->needs_announce()) meters[i]->announce(mqtt);
+    }
+    for (size_t i = 0; i < meters.size(); ++i) {
+      if (always_ready[i]) meters[i]->service(true, false, now);
+    }
+    // Closed sources reopen on their own schedule.
+    if (now >= next_reopen_check) {
+      next_reopen_check = now + 100;
+      for (auto& m : meters) {
+        if (m->fd() < 0) m->service(false, false, now);
+      }
     }
     mqtt.pump();
     if (now >= next_status) {
@@ -91,11 +160,11 @@ int run_gateway(Config config) {
         mqtt.publish_now(m->base() + "/status", status, 0, false);
       }
     }
-    if (queue.dropped() != reported_dropped) reported_dropped = queue.dropped();
     bool all_finished = true;
     for (auto& m : meters) all_finished = all_finished && m->finished();
     if (all_finished && queue.size() == 0) break;  // a replayed capture is fully delivered
   }
+  close(epoll_fd);
 
   // Shutdown: deliver what is queued (for a while), then leave cleanly.
   P1_LOG_INFO("stopping: delivering %zu queued messages", queue.size());
