@@ -124,12 +124,70 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
     title("LGZ");
     return hdlc_gbt_frames(cipher(body, p), 60);
   }
+  if (o.family == "kaernten-netz") {
+    Bytes time{t.hour, t.minute, t.second, 0};
+    Bytes date{static_cast<uint8_t>(t.year >> 8), static_cast<uint8_t>(t.year), t.month, t.day, t.weekday};
+    Bytes body = notification(&t, {octets(Bytes{0, 6, 25, 9, 0, 255}), octets(std::string("1ISK0012345678")),
+                                   octets(time), octets(date), integer(0x06, static_cast<int64_t>(s.energy_import_wh)),
+                                   integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x06, 0),
+                                   integer(0x06, 0), integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
+                                   octets(std::string("")), octets(std::string(""))}, n);
+    title("ISK");
+    return hdlc_frames(cipher(body, p));
+  }
+  if (o.family == "netz-burgenland") {
+    Bytes body = notification(nullptr, {integer(0x12, s.voltage_dv[0] / 10), integer(0x12, s.voltage_dv[1] / 10),
+                                        integer(0x12, s.voltage_dv[2] / 10), integer(0x12, s.current_ca[0]),
+                                        integer(0x12, s.current_ca[1]), integer(0x12, s.current_ca[2]),
+                                        integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
+                                        integer(0x06, static_cast<int64_t>(s.energy_import_wh)),
+                                        integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x12, 0),
+                                        integer(0x12, 120), integer(0x12, 240),
+                                        octets(std::string("LGZ1030655933512"))}, n);
+    p.security_control = 0x30;
+    title("LGZ");
+    return hdlc_frames(cipher(body, p));
+  }
+  if (o.family == "steiermark") {
+    char stamp[40];
+    std::snprintf(stamp, sizeof stamp, "%02u%02u%02u%02u%02u%02u%c", t.year % 100, t.month, t.day, t.hour, t.minute,
+                  t.second, t.status & 0x80 ? 'S' : 'W');
+    auto kwh = [](uint64_t wh) {
+      char out[32];
+      std::snprintf(out, sizeof out, "%06llu.%03llu", static_cast<unsigned long long>(wh / 1000),
+                    static_cast<unsigned long long>(wh % 1000));
+      return std::string(out);
+    };
+    auto kw = [](uint32_t w) {
+      char out[32];
+      std::snprintf(out, sizeof out, "%05u.%03u", w / 1000, w % 1000);
+      return std::string(out);
+    };
+    std::string text = dsmr_telegram("EST5\\253717584_A",
+                                     {"1-3:0.2.8(50)", std::string("0-0:1.0.0(") + stamp + ")",
+                                      "1-0:1.8.0(" + kwh(s.energy_import_wh) + "*kWh)",
+                                      "1-0:1.7.0(" + kw(s.power_import_w) + "*kW)",
+                                      "1-0:2.8.0(" + kwh(s.energy_export_wh) + "*kWh)",
+                                      "1-0:2.7.0(" + kw(s.power_export_w) + "*kW)"});
+    p.security_control = 0x30;
+    title("SAG");
+    return cipher(Bytes(text.begin(), text.end()), p);  // bare APDU on the P1 port
+  }
   return {};
 }
 
 std::string values_json(const Options& o, const p1sim::MeterState& s) {
   char out[512];
-  if (o.family == "wiener-netze" || o.family == "e450-gbt") {
+  if (o.family == "netz-burgenland") {
+    std::snprintf(out, sizeof out,
+                  "{\"w_p\":%llu,\"w_n\":%llu,\"p_p\":%u,\"p_n\":%u,\"u1\":%u,\"u2\":%u,\"u3\":%u,"
+                  "\"i1\":%u.%02u,\"i2\":%u.%02u,\"i3\":%u.%02u}",
+                  static_cast<unsigned long long>(s.energy_import_wh), static_cast<unsigned long long>(s.energy_export_wh),
+                  s.power_import_w, s.power_export_w, s.voltage_dv[0] / 10, s.voltage_dv[1] / 10, s.voltage_dv[2] / 10,
+                  s.current_ca[0] / 100, s.current_ca[0] % 100, s.current_ca[1] / 100, s.current_ca[1] % 100,
+                  s.current_ca[2] / 100, s.current_ca[2] % 100);
+  } else if (o.family == "wiener-netze" || o.family == "e450-gbt" || o.family == "kaernten-netz" ||
+             o.family == "steiermark") {
     std::snprintf(out, sizeof out, "{\"w_p\":%llu,\"w_n\":%llu,\"p_p\":%u,\"p_n\":%u}",
                   static_cast<unsigned long long>(s.energy_import_wh), static_cast<unsigned long long>(s.energy_export_wh),
                   s.power_import_w, s.power_export_w);
@@ -220,7 +278,9 @@ int main(int argc, char** argv) {
   CLI::App app{"p1sim: simulated smart meter writing encrypted telegrams"};
   app.add_option("--key", o.key, "AES-128 key (32 hex digits)")->capture_default_str();
   app.add_option("--auth-key", o.auth_key, "Authentication key: telegrams get SC 0x30 and a tag");
-  app.add_option("--family", o.family, "evn, ksm-west, wiener-netze, e450-gbt")->capture_default_str();
+  app.add_option("--family", o.family,
+                 "evn, ksm-west, wiener-netze, kaernten-netz, netz-burgenland, e450-gbt, steiermark")
+      ->capture_default_str();
   app.add_option("--output", o.output, "stdout, pty, tcp:PORT or file:PATH")->capture_default_str();
   app.add_option("--link", o.link, "With --output pty: symlink to the terminal");
   app.add_option("--log", o.log_path, "JSON line per telegram: what was sent");
