@@ -1,6 +1,11 @@
 #include "config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "log.h"
 #include <sstream>
@@ -96,6 +101,14 @@ std::string load_config_file(const std::string& path, Config& config) {
       if (!parse_mode_list(joined, m)) return path + ": mqtt.modes must list raw, topics and/or json";
     }
   }
+  if (auto* web = root["web"].as_table()) {
+    get(*web, "enabled", config.web.enabled);
+    get(*web, "bind", config.web.bind);
+    int64_t port = config.web.port;
+    get(*web, "port", port);
+    config.web.port = static_cast<int>(port);
+    get(*web, "key", config.web.key);
+  }
   if (auto* queue = root["queue"].as_table()) {
     get(*queue, "dir", config.queue_dir);
     int64_t max = static_cast<int64_t>(config.queue_max);
@@ -175,6 +188,10 @@ std::string validate(Config& config) {
   }
   if (!m.raw && !m.topics && !m.json) return "enable at least one output mode (raw, topics, json)";
   if (config.status_interval < 1) return "status_interval must be at least 1 second";
+  if (config.web.port < 1 || config.web.port > 65535) return "web port must be 1-65535";
+  if (config.web.enabled && !config.web.key.empty() && config.web.key.size() < 8) {
+    return "web key must have at least 8 characters";
+  }
   if (config.meters.empty()) return "no meter configured: give --port or a [[meter]] section";
   LogLevel level;
   if (!parse_log_level(config.log_level, level)) return "log level must be debug, info, warn or error";
@@ -215,6 +232,8 @@ std::string Config::describe() const {
       << " tls=" << (tls() ? (mqtt.ca_file.empty() ? "pinned fingerprint" : "CA " + mqtt.ca_file) : "off")
       << " modes=" << (mqtt.raw ? "raw " : "") << (mqtt.topics ? "topics " : "") << (mqtt.json ? "json" : "")
       << " discovery=" << (mqtt.discovery ? mqtt.discovery_prefix : "off") << "\n";
+  out << "web " << (web.enabled ? web.bind + ":" + std::to_string(web.port) : "off") << " key=" << secret(web.key)
+      << "\n";
   out << "queue " << queue_dir << " (max " << queue_max << " messages)\n";
   for (const MeterConfig& m : meters) {
     out << "meter " << m.name << ": source=" << m.source << " " << m.baud << " " << m.data_bits
@@ -223,6 +242,54 @@ std::string Config::describe() const {
         << " profile=" << (m.profile.empty() ? "auto" : m.profile) << "\n";
   }
   return out.str();
+}
+
+namespace {
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string save_config_file(const std::string& path, const Config& c) {
+  std::ostringstream t;
+  t << "# p1bridge configuration, written by p1bridge (see p1bridge.example.toml for every option)\n\n";
+  t << "[mqtt]\nhost = " << quoted(c.mqtt.host) << "\nport = " << c.mqtt.port << "\nuser = " << quoted(c.mqtt.user)
+    << "\npassword = " << quoted(c.mqtt.password) << "\nclient_id = " << quoted(c.mqtt.client_id)
+    << "\nqos = " << c.mqtt.qos << "\nretain = " << (c.mqtt.retain ? "true" : "false") << "\nmodes = [";
+  bool first = true;
+  for (auto mode : {std::make_pair(c.mqtt.raw, "raw"), std::make_pair(c.mqtt.topics, "topics"),
+                    std::make_pair(c.mqtt.json, "json")}) {
+    if (!mode.first) continue;
+    t << (first ? "" : ", ") << quoted(mode.second);
+    first = false;
+  }
+  t << "]\ndiscovery = " << (c.mqtt.discovery ? "true" : "false") << "\ndiscovery_prefix = "
+    << quoted(c.mqtt.discovery_prefix) << "\nfingerprint = " << quoted(c.mqtt.fingerprint) << "\n";
+  if (!c.mqtt.ca_file.empty()) t << "ca_file = " << quoted(c.mqtt.ca_file) << "\n";
+  t << "\n[web]\nenabled = " << (c.web.enabled ? "true" : "false") << "\nbind = " << quoted(c.web.bind)
+    << "\nport = " << c.web.port << "\nkey = " << quoted(c.web.key) << "\n";
+  t << "\n[queue]\ndir = " << quoted(c.queue_dir) << "\nmax_messages = " << c.queue_max << "\n";
+  t << "\n[log]\nlevel = " << quoted(c.log_level) << "\nstatus_interval = " << c.status_interval << "\n";
+  for (const MeterConfig& m : c.meters) {
+    t << "\n[[meter]]\nname = " << quoted(m.name) << "\nsource = " << quoted(m.source) << "\nbaud = " << m.baud
+      << "\nparity = " << quoted(parity_name(m.parity)) << "\ndata_bits = " << m.data_bits
+      << "\nstop_bits = " << m.stop_bits << "\nkey = " << quoted(m.key_hex) << "\nauth_key = " << quoted(m.auth_key_hex)
+      << "\nbase = " << quoted(m.base) << "\nprofile = " << quoted(m.profile) << "\n";
+  }
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
+  std::string text = t.str();
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = fsync(fd) == 0 && ok;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return "cannot write " + path + ": " + std::strerror(errno);
+  return {};
 }
 
 }  // namespace p1d

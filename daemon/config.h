@@ -46,8 +46,16 @@ struct MqttConfig {
   int keepalive = 30;
 };
 
+struct WebConfig {
+  bool enabled = true;
+  std::string bind = "0.0.0.0";
+  int port = 8080;
+  std::string key;  // secret: the webpage passkey
+};
+
 struct Config {
   MqttConfig mqtt;
+  WebConfig web;
   std::vector<MeterConfig> meters;
   std::string queue_dir = "/var/lib/p1bridge";
   size_t queue_max = 100000;
@@ -67,5 +75,7 @@ void apply_environment(Config& config);
 std::string validate(Config& config);
 
 bool parse_mode_list(const std::string& text, MqttConfig& mqtt);
+// Writes `config` as TOML (mode 0600, replaced atomically). Error message or empty.
+std::string save_config_file(const std::string& path, const Config& config);
 
 }  // namespace p1d

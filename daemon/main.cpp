@@ -5,6 +5,7 @@
 #include "config.h"
 #include "decode_command.h"
 #include "run_command.h"
+#include "setup_command.h"
 
 namespace {
 
@@ -116,6 +117,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--status-interval", run.status_interval, "Seconds between status reports (default 60)");
   run_cmd->add_flag("--check", run.check, "Validate the configuration, print it (secrets hidden) and exit");
 
+  std::string setup_path = "p1bridge.toml";
+  CLI::App* setup_cmd = app.add_subcommand("setup", "Answer the setup questions and write the config file");
+  setup_cmd->add_option("-c,--config", setup_path, "Config file to create or edit")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -123,6 +128,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : p1d::kExitUsage;
   }
   if (*decode_cmd) return p1d::run_decode(decode);
+  if (*setup_cmd) return p1d::run_setup(setup_path);
   if (*run_cmd) {
     p1d::Config config;
     int rc = build_config(run, config);

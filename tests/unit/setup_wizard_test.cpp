@@ -38,7 +38,7 @@ struct Session {
 std::string enters(int n) { return std::string(static_cast<size_t>(n), '\r'); }
 int linux_fields() {
   int n = 0;
-  for (const p1::SettingSpec& s : p1::setting_specs()) n += s.device_only ? 0 : 1;
+  for (const p1::SettingSpec& s : p1::setting_specs()) n += s.applies(false) ? 1 : 0;
   return n;
 }
 

@@ -111,40 +111,47 @@ bool serial_format(Span<const char> v) {
          (v[2] == '1' || v[2] == '2');
 }
 
+bool serial_port(Span<const char> v) {
+  if (v.empty() || !printable(v)) return false;
+  return v[0] == '/' || (v.size() > 6 && std::memcmp(v.data(), "tcp://", 6) == 0);
+}
+
 using K = SettingKind;
 const SettingSpec kSpecs[] = {
-    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, true},
+    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, SettingScope::kDevice},
     {SettingId::kWifiPassword, "wifi_password", "WiFi password", K::kSecret, 63, "", "8 to 63 characters, or empty",
-     wifi_password, true},
+     wifi_password, SettingScope::kDevice},
     {SettingId::kMqttHost, "mqtt_host", "MQTT broker address", K::kText, 64, "127.0.0.1",
-     "a host name or IP address", host, false},
-    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, false},
+     "a host name or IP address", host, SettingScope::kBoth},
+    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, SettingScope::kBoth},
     {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 95, "[insecure]",
-     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, false},
+     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, SettingScope::kBoth},
     {SettingId::kMqttUser, "mqtt_user", "MQTT user", K::kText, 32, "power-meter", "up to 32 characters", any_text,
-     false},
+     SettingScope::kBoth},
     {SettingId::kMqttPassword, "mqtt_password", "MQTT password", K::kSecret, 64, "", "up to 64 characters", any_text,
-     false},
+     SettingScope::kBoth},
     {SettingId::kMqttClientId, "mqtt_client_id", "MQTT client id", K::kText, 23, "p1bridge",
-     "1 to 23 letters, digits, - or _", client_id, false},
+     "1 to 23 letters, digits, - or _", client_id, SettingScope::kBoth},
     {SettingId::kMqttBase, "mqtt_base", "MQTT base path", K::kText, 64, "smartmeter",
-     "a topic without + or # and without leading or trailing /", base_topic, false},
+     "a topic without + or # and without leading or trailing /", base_topic, SettingScope::kBoth},
     {SettingId::kMessageMode, "message_mode", "Message mode (0 raw, 1 topics, 2 JSON)", K::kChoice, 3, "2",
-     "0, 1, 2 or a combination such as 12", message_mode, false},
+     "0, 1, 2 or a combination such as 12", message_mode, SettingScope::kBoth},
     {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 32, "",
-     "8 to 32 letters and digits (empty: generate one)", web_key, false},
+     "8 to 32 letters and digits (empty: generate one)", web_key, SettingScope::kBoth},
     {SettingId::kMeterKey, "meter_key", "Meter decryption key", K::kSecret, 32, "",
-     "32 hex digits (16 bytes) from the grid operator", aes_key, false},
+     "32 hex digits (16 bytes) from the grid operator", aes_key, SettingScope::kBoth},
     {SettingId::kAuthKey, "auth_key", "Meter authentication key", K::kSecret, 32, "",
-     "32 hex digits, or empty if the meter does not authenticate", aes_key, false},
+     "32 hex digits, or empty if the meter does not authenticate", aes_key, SettingScope::kBoth},
     {SettingId::kMeterProfile, "meter_profile", "Meter profile", K::kChoice, 24, "auto",
-     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, false},
+     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, SettingScope::kBoth},
     {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery (1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
-     boolean, false},
+     boolean, SettingScope::kBoth},
     {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kNumber, 6, "2400",
-     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200", baud, false},
+     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200", baud, SettingScope::kBoth},
     {SettingId::kSerialFormat, "serial_format", "Serial format", K::kText, 3, "8E1",
-     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, false},
+     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, SettingScope::kBoth},
+    {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
+     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, or tcp://host:port", serial_port, SettingScope::kHost},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
 

@@ -28,11 +28,14 @@ enum class SettingId : uint8_t {
   kDiscovery,
   kSerialBaud,
   kSerialFormat,
+  kSerialPort,
   kCount,
 };
 constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kCount);
 
 enum class SettingKind : uint8_t { kText, kSecret, kNumber, kChoice, kBool };
+// Where a setting applies: WiFi only on the device, the meter's port only on Linux.
+enum class SettingScope : uint8_t { kBoth, kDevice, kHost };
 
 enum class SettingError : uint8_t { kNone, kTooLong, kInvalid, kUnknownField };
 
@@ -45,7 +48,10 @@ struct SettingSpec {
   const char* fallback;  // default
   const char* expected;  // shown when a value is refused
   bool (*valid)(Span<const char> value);
-  bool device_only;      // WiFi: only the firmware asks for it
+  SettingScope scope;
+  bool applies(bool device) const {
+    return scope == SettingScope::kBoth || (scope == SettingScope::kDevice) == device;
+  }
 };
 
 Span<const SettingSpec> setting_specs();

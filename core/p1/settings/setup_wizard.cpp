@@ -13,7 +13,7 @@ constexpr char kDelete = 0x7F;
 
 void SetupWizard::print_settings(TextOutput& out, const Settings& settings, bool include_wifi) {
   for (const SettingSpec& spec : setting_specs()) {
-    if (spec.device_only && !include_wifi) continue;
+    if (!spec.applies(include_wifi)) continue;
     out.print("  ");
     out.print(spec.key);
     out.print(" = ");
@@ -46,7 +46,7 @@ void SetupWizard::start(const Settings& current, bool offer_edit, uint32_t now_m
 void SetupWizard::next_field() {
   auto specs = setting_specs();
   for (++field_; field_ < specs.size(); ++field_) {
-    if (!specs[field_].device_only || ask_wifi_) {
+    if (specs[field_].applies(ask_wifi_)) {
       line_len_ = 0;
       prompt();
       return;
