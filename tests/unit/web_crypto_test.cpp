@@ -1,0 +1,147 @@
+// ChaCha20-Poly1305, HKDF-SHA256 and SHA-256 on both backends with the RFC
+// vectors, and the web exchange against a vector computed independently
+// (testdata/web-exchange-vector.json; the JavaScript side checks the same).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "p1/crypto/web_crypto.h"
+#include "p1/web/secure_exchange.h"
+#include "support/testdata.h"
+
+namespace {
+
+using p1enc::from_hex;
+using p1test::Bytes;
+
+template <typename T>
+struct Backend {
+  using type = T;
+};
+template <typename T>
+class WebCryptoBackend : public ::testing::Test {};
+using Backends = ::testing::Types<Backend<p1::BearSslWebCrypto>, Backend<p1::MbedTlsWebCrypto>>;
+TYPED_TEST_SUITE(WebCryptoBackend, Backends);
+
+const char* kSunscreen =
+    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+
+TYPED_TEST(WebCryptoBackend, Rfc8439AeadVector) {
+  typename TypeParam::type crypto;
+  Bytes key(32);
+  for (size_t i = 0; i < 32; ++i) key[i] = static_cast<uint8_t>(0x80 + i);
+  Bytes iv = from_hex("070000004041424344454647");
+  Bytes aad = from_hex("50515253c0c1c2c3c4c5c6c7");
+  Bytes data(kSunscreen, kSunscreen + std::strlen(kSunscreen));
+  uint8_t tag[16];
+  crypto.seal(key.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag);
+  EXPECT_EQ(p1enc::to_hex(data),
+            "D31A8D34648E60DB7B86AFBC53EF7EC2A4ADED51296E08FEA9E2B5A736EE62D63DBEA45E8CA9671282FAFB69DA92728B1A71DE0A9E06"
+            "0B2905D6A5B67ECD3B3692DDBD7F2D778B8C9803AEE328091B58FAB324E4FAD675945585808B4831D7BC3FF4DEF08E4B7A9DE576D265"
+            "86CEC64B6116");
+  EXPECT_EQ(p1enc::to_hex(Bytes(tag, tag + 16)), "1AE10B594F09E26A7E902ECBD0600691");
+  ASSERT_TRUE(crypto.open(key.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()),
+                          p1::MutableByteSpan(data.data(), data.size()), tag));
+  EXPECT_EQ(std::string(data.begin(), data.end()), kSunscreen);
+  // Any change is refused.
+  crypto.seal(key.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag);
+  data[3] ^= 1;
+  EXPECT_FALSE(crypto.open(key.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()),
+                           p1::MutableByteSpan(data.data(), data.size()), tag));
+}
+
+TYPED_TEST(WebCryptoBackend, Rfc5869HkdfCase1AndSha256) {
+  typename TypeParam::type crypto;
+  Bytes ikm(22, 0x0b);
+  Bytes salt = from_hex("000102030405060708090a0b0c");
+  Bytes info = from_hex("f0f1f2f3f4f5f6f7f8f9");
+  Bytes okm(42);
+  crypto.hkdf_sha256(p1::ByteSpan(ikm.data(), ikm.size()), p1::ByteSpan(salt.data(), salt.size()),
+                     p1::ByteSpan(info.data(), info.size()), p1::MutableByteSpan(okm.data(), okm.size()));
+  EXPECT_EQ(p1enc::to_hex(okm),
+            "3CB25F25FAACD57A90434F64D0362F2A2D2D0A90CF1A5A4C5DB02D56ECC4C5BF34007208D5B887185865");
+  uint8_t digest[32];
+  crypto.sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>("abc"), 3), digest);
+  EXPECT_EQ(p1enc::to_hex(Bytes(digest, digest + 32)),
+            "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+}
+
+struct CountingRandom final : p1::RandomSource {
+  uint8_t next = 1;
+  void fill(p1::MutableByteSpan out) override {
+    for (uint8_t& b : out) b = next++;
+  }
+};
+
+TYPED_TEST(WebCryptoBackend, ExchangeMatchesTheIndependentVector) {
+  nlohmann::json v = nlohmann::json::parse(p1test::read_file(std::string(P1_TESTDATA_DIR) + "/web-exchange-vector.json"));
+  typename TypeParam::type crypto;
+  CountingRandom random;
+  p1::PasskeyBox box(crypto, random);
+  std::string passkey = v["passkey"];
+  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+  Bytes salt = from_hex(v["salt"]), iv = from_hex(v["iv"]), aad = from_hex(v["aad"]);
+  std::string text = v["plaintext"];
+  Bytes data(text.begin(), text.end());
+  uint8_t tag[16];
+  box.seal_with(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag);
+  EXPECT_EQ(data, from_hex(v["ciphertext"]));
+  EXPECT_EQ(Bytes(tag, tag + 16), from_hex(v["tag"]));
+  ASSERT_TRUE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag));
+  EXPECT_EQ(std::string(data.begin(), data.end()), text);
+  // Another passkey, or another nonce as additional data, fails.
+  box.seal_with(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag);
+  Bytes copy = data;
+  aad[0] ^= 1;
+  EXPECT_FALSE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(copy.data(), copy.size()), tag));
+  aad[0] ^= 1;
+  box.set_passkey(p1::Span<const char>("wrong", 5));
+  EXPECT_FALSE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag));
+}
+
+struct TestRandom final : p1::RandomSource {
+  std::mt19937 rng{42};
+  void fill(p1::MutableByteSpan out) override {
+    for (uint8_t& b : out) b = static_cast<uint8_t>(rng());
+  }
+};
+
+TEST(NonceBook, SingleUseAndExpiring) {
+  TestRandom random;
+  p1::NonceBook book;
+  uint8_t a[16], b[16];
+  book.issue(random, 1000, a);
+  book.issue(random, 1000, b);
+  EXPECT_TRUE(book.consume(a, 2000));
+  EXPECT_FALSE(book.consume(a, 2000)) << "a replay must fail";
+  EXPECT_FALSE(book.consume(b, 1000 + p1::NonceBook::kLifetimeMs + 1)) << "expired";
+  uint8_t never[16] = {9};
+  EXPECT_FALSE(book.consume(never, 1000));
+  // When full, the oldest nonce is forgotten.
+  uint8_t first[16], n[16];
+  book.issue(random, 5000, first);
+  for (size_t i = 0; i < p1::NonceBook::kCapacity; ++i) book.issue(random, 5000, n);
+  EXPECT_FALSE(book.consume(first, 5001));
+  EXPECT_TRUE(book.consume(n, 5001));
+}
+
+TEST(AttemptLimiter, LocksOutAfterRepeatedFailures) {
+  p1::AttemptLimiter limiter;
+  uint32_t retry = 0;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(limiter.allowed(7, 0, retry));
+    limiter.failure(7, 0);
+  }
+  EXPECT_TRUE(limiter.allowed(7, 0, retry));
+  limiter.failure(7, 0);  // fifth
+  EXPECT_FALSE(limiter.allowed(7, 1000, retry));
+  EXPECT_EQ(retry, p1::AttemptLimiter::kFirstLockMs - 1000);
+  EXPECT_TRUE(limiter.allowed(8, 1000, retry)) << "other clients are not affected";
+  EXPECT_TRUE(limiter.allowed(7, p1::AttemptLimiter::kFirstLockMs, retry));
+  limiter.failure(7, 30000);  // sixth: twice as long
+  EXPECT_FALSE(limiter.allowed(7, 30000 + 59000, retry));
+  limiter.success(7);
+  EXPECT_TRUE(limiter.allowed(7, 30001, retry));
+}
+
+}  // namespace
