@@ -163,6 +163,7 @@ void apply_environment(Config& config) {
   if (const char* v = env("P1BRIDGE_MQTT_FINGERPRINT")) config.mqtt.fingerprint = v;
   if (const char* v = env("P1BRIDGE_MQTT_CA_FILE")) config.mqtt.ca_file = v;
   if (const char* v = env("P1BRIDGE_QUEUE_DIR")) config.queue_dir = v;
+  if (const char* v = env("P1BRIDGE_WEB_KEY")) config.web.key = v;
   // A single-meter key from the environment keeps it out of shell history.
   if (const char* v = env("P1BRIDGE_KEY")) {
     for (MeterConfig& m : config.meters) {

@@ -14,7 +14,9 @@ struct RunFlags {
   std::string port, key, auth_key, base, profile, parity, modes, log_level, queue_dir;
   std::string mqtt_host, mqtt_user, mqtt_password, mqtt_client_id, fingerprint, ca_file;
   int baud = 0, mqtt_port = 0, qos = -1, status_interval = 0;
-  bool retain = false, no_discovery = false, check = false;
+  bool retain = false, no_discovery = false, check = false, no_web = false;
+  int web_port = 0;
+  std::string web_bind, web_key;
 };
 
 // Builds the configuration: file, then environment, then flags.
@@ -64,6 +66,10 @@ int build_config(const RunFlags& f, p1d::Config& config) {
     return p1d::kExitUsage;
   }
   if (!f.queue_dir.empty()) config.queue_dir = f.queue_dir;
+  if (f.web_port != 0) config.web.port = f.web_port;
+  if (!f.web_bind.empty()) config.web.bind = f.web_bind;
+  if (!f.web_key.empty()) config.web.key = f.web_key;
+  if (f.no_web) config.web.enabled = false;
   if (!f.log_level.empty()) config.log_level = f.log_level;
   if (f.status_interval > 0) config.status_interval = f.status_interval;
   std::string error = p1d::validate(config);
@@ -115,6 +121,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--queue-dir", run.queue_dir, "Directory of the delivery queue (default /var/lib/p1bridge)");
   run_cmd->add_option("--log-level", run.log_level, "debug, info (default), warn or error");
   run_cmd->add_option("--status-interval", run.status_interval, "Seconds between status reports (default 60)");
+  run_cmd->add_option("--web-port", run.web_port, "Port of the configuration page (default 8080)");
+  run_cmd->add_option("--web-bind", run.web_bind, "Address the page listens on (default 0.0.0.0)");
+  run_cmd->add_option("--web-key", run.web_key, "Passkey of the page; better: P1BRIDGE_WEB_KEY or the config file");
+  run_cmd->add_flag("--no-web", run.no_web, "No configuration page");
   run_cmd->add_flag("--check", run.check, "Validate the configuration, print it (secrets hidden) and exit");
 
   std::string setup_path = "p1bridge.toml";
@@ -137,7 +147,7 @@ int main(int argc, char** argv) {
       std::fputs(config.describe().c_str(), stdout);
       return p1d::kExitOk;
     }
-    return p1d::run_gateway(config);
+    return p1d::run_gateway(config, run.config_file, argv);
   }
   return p1d::kExitUsage;
 }

@@ -101,9 +101,11 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
       ++queued_;
     }
   }
-  if (m.json) {
-    auto n = p1::format_json(reading, p1::CharSpan(buffer, sizeof buffer));
-    if (n) queue_.push(Message{meter_.base + "/json", std::string(buffer, *n), m.qos, m.retain}), ++queued_;
+  auto json = p1::format_json(reading, p1::CharSpan(buffer, sizeof buffer));
+  if (json) {
+    latest_json_.assign(buffer, *json);
+    ++readings_;
+    if (m.json) queue_.push(Message{meter_.base + "/json", latest_json_, m.qos, m.retain}), ++queued_;
   }
   for (size_t i = 0; i < reading.count; ++i) {
     int field = p1::gateway_field_index(reading.values[i].obis);

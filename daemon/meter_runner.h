@@ -26,6 +26,9 @@ class MeterRunner {
   void announce(MqttClient& mqtt);
   bool needs_announce() const { return fields_changed_; }
   std::string status_json() const;
+  // JSON of the last reading (for the web page) and a counter that changes with it.
+  const std::string& latest_json() const { return latest_json_; }
+  uint64_t reading_count() const { return readings_; }
   std::string status_line() const;
   const std::string& base() const { return meter_.base; }
   const std::string& name() const { return meter_.name; }
@@ -52,6 +55,8 @@ class MeterRunner {
   bool fields_changed_ = false;
   std::string meter_number_;
   uint64_t queued_ = 0;
+  std::string latest_json_;
+  uint64_t readings_ = 0;
 };
 
 }  // namespace p1d

@@ -16,6 +16,10 @@
 #include "meter_runner.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
+#include "web_server.h"
+
+#include <cerrno>
+#include <cstring>
 
 namespace p1d {
 
@@ -31,7 +35,7 @@ int64_t now_ms() {
 constexpr int64_t kFlushTimeoutMs = 10000;
 }  // namespace
 
-int run_gateway(Config config) {
+int run_gateway(Config config, const std::string& config_path, char** argv) {
   LogLevel level = LogLevel::kInfo;
   parse_log_level(config.log_level, level);
   set_log_level(level);
@@ -70,6 +74,22 @@ int run_gateway(Config config) {
   std::vector<std::unique_ptr<MeterRunner>> meters;
   for (const MeterConfig& m : config.meters) meters.push_back(std::make_unique<MeterRunner>(m, config, queue, availability));
 
+  WebState web_state;
+  web_state.resize(meters.size());
+  for (size_t i = 0; i < meters.size(); ++i) web_state.set_meter(i, meters[i]->name(), meters[i]->base());
+  std::unique_ptr<WebServer> web;
+  if (config.web.enabled && config.web.key.empty()) {
+    P1_LOG_WARN("web: no web key set, configuration page disabled (run p1bridge setup, or set web.key)");
+  } else if (config.web.enabled) {
+    web = std::make_unique<WebServer>(config, config_path, web_state);
+    error = web->start();
+    if (!error.empty()) {
+      P1_LOG_ERROR("%s", error.c_str());
+      return kExitUsage;
+    }
+  }
+  std::vector<uint64_t> shown(meters.size(), UINT64_MAX);
+  int64_t next_web_status = 0;
   // epoll, not poll: with a thousand meters, scanning every descriptor on
   // each wake-up would cost more than decoding the telegrams.
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
@@ -148,6 +168,21 @@ int run_gateway(Config config) {
       }
     }
     mqtt.pump();
+    if (web) {
+      // Readings as they come; counters once a second.
+      bool counters = now >= next_web_status;
+      if (counters) next_web_status = now + 1000;
+      for (size_t i = 0; i < meters.size(); ++i) {
+        if (!counters && meters[i]->reading_count() == shown[i]) continue;
+        shown[i] = meters[i]->reading_count();
+        std::string status = meters[i]->status_json();
+        status.pop_back();
+        status += ",\"queue\":" + std::to_string(queue.size()) + ",\"published\":" + std::to_string(mqtt.published()) +
+                  ",\"dropped\":" + std::to_string(queue.dropped()) + "}";
+        web_state.update(i, meters[i]->latest_json(), status);
+      }
+      if (web->restart_requested()) break;
+    }
     if (now >= next_status) {
       next_status = now + config.status_interval * 1000LL;
       for (auto& m : meters) {
@@ -183,7 +218,15 @@ int run_gateway(Config config) {
   mqtt.disconnect();
   queue.sync();
   if (queue.size() > 0) P1_LOG_INFO("%zu messages stay queued for the next start", queue.size());
+  bool restart = web && web->restart_requested();
+  web.reset();
   P1_LOG_INFO("stopped");
+  if (restart && argv != nullptr) {
+    P1_LOG_INFO("restarting with the saved settings");
+    std::fflush(stderr);
+    execv("/proc/self/exe", argv);
+    P1_LOG_ERROR("restart failed: %s", std::strerror(errno));
+  }
   return kExitOk;
 }
 

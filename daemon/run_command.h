@@ -4,6 +4,8 @@
 
 namespace p1d {
 
-int run_gateway(Config config);
+// `config_path`: where the web page saves settings (empty: not saveable).
+// `argv`: to restart the program in place when the web page asks.
+int run_gateway(Config config, const std::string& config_path, char** argv);
 
 }  // namespace p1d

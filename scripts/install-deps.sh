@@ -9,6 +9,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev    # command line, test data
   libtomlplusplus-dev                # p1bridge run's config file
   libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
+  libcpp-httplib-dev                 # the configuration page's HTTP server
+  chromium                           # browser tests (driven by playwright-core)
   mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests
   libgtest-dev libbenchmark-dev      # tests, benchmarks
   clang libclang-rt-14-dev           # libFuzzer with ASan/UBSan

@@ -1,0 +1,52 @@
+// The configuration web page of `p1bridge run` (cpp-httplib, Debian's
+// libcpp-httplib-dev): the page itself (built from web/ and embedded), a
+// nonce endpoint, and one endpoint for sealed calls (secure_exchange.h).
+#pragma once
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace p1d {
+
+// What the page shows, updated by the run loop.
+class WebState {
+ public:
+  void resize(size_t meters);
+  void set_meter(size_t index, const std::string& name, const std::string& base);
+  void update(size_t index, const std::string& reading_json, const std::string& status_json);
+  std::string values_json() const;
+
+ private:
+  struct Meter {
+    std::string name, base, reading, status;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Meter> meters_;
+};
+
+class WebServer {
+ public:
+  // `config_path` empty: settings can be viewed but not saved.
+  WebServer(const Config& config, std::string config_path, WebState& state);
+  ~WebServer();
+  std::string start();  // error message, empty on success
+  void stop();
+  bool restart_requested() const { return restart_.load(); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> restart_{false};
+  std::thread thread_;
+};
+
+}  // namespace p1d

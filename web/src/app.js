@@ -1,0 +1,134 @@
+// The configuration page: login, live values, counters, settings.
+import { call } from './exchange.js';
+
+const FIELDS = [
+  ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
+  ['p_n', 'Power export', 'W'], ['u1', 'Voltage L1', 'V'], ['u2', 'Voltage L2', 'V'], ['u3', 'Voltage L3', 'V'],
+  ['i1', 'Current L1', 'A'], ['i2', 'Current L2', 'A'], ['i3', 'Current L3', 'A'], ['phi', 'Power factor', ''],
+];
+const COUNTERS = ['bytes', 'frames', 'checksum_errors', 'telegrams', 'readings', 'decrypt_errors', 'auth_errors',
+  'decode_errors', 'frame_counter_gaps', 'frame_counter_repeats', 'queue', 'published', 'dropped'];
+
+let passkey = '';
+let timer = null;
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function show(view) {
+  $('login').hidden = view !== 'login';
+  $('main').hidden = view !== 'main';
+}
+
+async function login(event) {
+  event.preventDefault();
+  const key = $('passkey').value;
+  $('login-error').textContent = '';
+  try {
+    await call(key, { op: 'login' });
+    passkey = key;
+    $('passkey').value = '';
+    show('main');
+    await Promise.all([refreshValues(), loadSettings()]);
+    timer = setInterval(refreshValues, 2000);
+  } catch (e) {
+    $('login-error').textContent = e.status === 429
+      ? `Too many wrong passkeys. Try again in ${Math.ceil((e.retryAfter || 30))} s.`
+      : e.status === 403 ? 'Wrong passkey.' : `Cannot reach p1bridge: ${e.message}`;
+  }
+}
+
+function renderMeter(meter) {
+  const card = el('section', { class: 'card meter' }, el('h2', { text: meter.name }));
+  const values = el('dl', { class: 'values' });
+  const reading = meter.reading || {};
+  for (const [key, label, unit] of FIELDS) {
+    if (!(key in reading)) continue;
+    values.append(el('dt', { text: label }), el('dd', { 'data-field': key, text: `${reading[key]} ${unit}`.trim() }));
+  }
+  if (!meter.reading) values.append(el('dd', { class: 'muted', text: 'No reading yet.' }));
+  card.append(el('p', { class: 'muted', text: reading.timestamp ? `Meter ${reading.meternumber || ''} at ${reading.timestamp}` : '' }), values);
+  const counters = el('dl', { class: 'counters' });
+  for (const key of COUNTERS) {
+    if (meter.status && key in meter.status) counters.append(el('dt', { text: key.replace(/_/g, ' ') }), el('dd', { 'data-counter': key, text: String(meter.status[key]) }));
+  }
+  card.append(el('details', {}, el('summary', { text: 'Counters' }), counters));
+  return card;
+}
+
+async function refreshValues() {
+  try {
+    const reply = await call(passkey, { op: 'values' });
+    $('meters').replaceChildren(...reply.meters.map(renderMeter));
+    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (e) {
+    $('updated').textContent = `Not updated: ${e.message}`;
+  }
+}
+
+async function loadSettings() {
+  const reply = await call(passkey, { op: 'settings' });
+  const form = $('settings-fields');
+  form.replaceChildren();
+  for (const field of reply.fields) {
+    const input = el('input', {
+      id: `f-${field.key}`, name: field.key, autocomplete: 'off',
+      type: field.secret ? 'password' : 'text',
+    });
+    if (field.secret) input.placeholder = field.set ? '(set - leave empty to keep)' : '(not set)';
+    else input.value = field.value;
+    form.append(el('label', { for: `f-${field.key}` }, el('span', { text: field.label }), input,
+      el('small', { class: 'error', id: `e-${field.key}` })));
+  }
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  const settings = {};
+  for (const input of $('settings-fields').querySelectorAll('input')) settings[input.name] = input.value;
+  for (const e of document.querySelectorAll('.error')) e.textContent = '';
+  $('save-status').textContent = 'Saving...';
+  try {
+    const reply = await call(passkey, { op: 'save', settings });
+    if (reply.errors && Object.keys(reply.errors).length) {
+      for (const [key, message] of Object.entries(reply.errors)) $(`e-${key}`).textContent = message;
+      $('save-status').textContent = 'Not saved: please correct the marked fields.';
+      return;
+    }
+    $('save-status').textContent = 'Saved. Restart p1bridge to apply.';
+    await loadSettings();
+  } catch (e) {
+    $('save-status').textContent = `Not saved: ${e.message}`;
+  }
+}
+
+async function restart() {
+  $('save-status').textContent = 'Restarting...';
+  try {
+    await call(passkey, { op: 'restart' });
+    $('save-status').textContent = 'Restarting; the page reconnects in a few seconds.';
+  } catch (e) {
+    $('save-status').textContent = `Restart failed: ${e.message}`;
+  }
+}
+
+function logout() {
+  passkey = '';
+  clearInterval(timer);
+  $('meters').replaceChildren();
+  $('settings-fields').replaceChildren();
+  show('login');
+}
+
+$('login-form').addEventListener('submit', login);
+$('settings-form').addEventListener('submit', saveSettings);
+$('restart').addEventListener('click', restart);
+$('logout').addEventListener('click', logout);
+show('login');
