@@ -1,0 +1,198 @@
+// The configuration page in Debian's chromium (playwright-core, headless),
+// against `p1bridge run` with a real mosquitto and p1sim, all on loopback.
+// Environment: P1BRIDGE_BIN, P1SIM_BIN; SCREENSHOT_DIR (optional).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const P1BRIDGE = process.env.P1BRIDGE_BIN;
+const P1SIM = process.env.P1SIM_BIN;
+const METER_KEY = '36C66639E48A8CA4D6BC8B282A793BBB';
+const WEB_KEY = 'webkey4tests';
+const MQTT_PASSWORD = 'mqtt-secret-pw';
+const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
+const children = [];
+let context, page, webPort, configPath, simLog;
+const responses = [];
+const output = {};  // process name -> text printed so far
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1', () => { c.end(); resolve(true); });
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+function start(cmd, args, name) {
+  const log = join(dir, `${name}.log`);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks = [];
+  output[name] = '';
+  const collect = (d) => { chunks.push(d); output[name] += d.toString(); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  child.on('exit', () => writeFileSync(log, Buffer.concat(chunks)));
+  children.push(child);
+  return child;
+}
+
+async function login(key) {
+  await page.fill('#passkey', key);
+  await page.click('#login-form button[type=submit]');
+}
+
+before(async () => {
+  const mqttPort = await freePort();
+  webPort = await freePort();
+  writeFileSync(join(dir, 'mosquitto.conf'),
+    `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\n${process.getuid() === 0 ? 'user root\n' : ''}`);
+  start('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], 'mosquitto');
+  await waitForPort(mqttPort);
+  simLog = join(dir, 'sim.jsonl');
+  start(P1SIM, ['--output', 'pty', '--link', join(dir, 'meter'), '--interval', '1', '--baud', '0', '--log', simLog], 'p1sim');
+  for (let i = 0; i < 50 && !existsSync(join(dir, 'meter')); i++) await new Promise((r) => setTimeout(r, 100));
+  configPath = join(dir, 'p1bridge.toml');
+  writeFileSync(configPath, `[mqtt]\nport = ${mqttPort}\npassword = "${MQTT_PASSWORD}"\n[web]\nbind = "127.0.0.1"\nport = ${webPort}\nkey = "${WEB_KEY}"\n[queue]\ndir = "${join(dir, 'queue')}"\n[[meter]]\nname = "house"\nsource = "${join(dir, 'meter')}"\nkey = "${METER_KEY}"\n`);
+  start(P1BRIDGE, ['run', '--config', configPath], 'p1bridge');
+  await waitForPort(webPort);
+  context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+    viewport: { width: 390, height: 844 },  // a phone
+  });
+  page = context.pages()[0] || await context.newPage();
+  page.on('response', async (r) => {
+    try { responses.push({ url: r.url(), body: (await r.body()).toString('latin1') }); } catch { /* redirects */ }
+  });
+  await page.goto(`http://127.0.0.1:${webPort}/`);
+});
+
+after(async () => {
+  await context?.close();
+  for (const c of children.reverse()) c.kill('SIGTERM');
+});
+
+test('without the passkey only the login form is shown; a wrong passkey is refused', async () => {
+  assert.equal(await page.isVisible('#login-form'), true);
+  assert.equal(await page.isVisible('#main'), false);
+  await login('not-the-key');
+  await page.waitForSelector('#login-error:has-text("Wrong passkey")');
+  assert.equal(await page.isVisible('#main'), false);
+  const cache = await (await fetch(`http://127.0.0.1:${webPort}/`)).headers.get('cache-control');
+  assert.equal(cache, 'no-store');
+});
+
+test('the right passkey shows live values from p1sim, updating without reload', async () => {
+  await login(WEB_KEY);
+  await page.waitForSelector('[data-field="w_p"]', { timeout: 10000 });
+  const first = await page.textContent('[data-field="u1"]');
+  const sent = readFileSync(simLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l).values);
+  assert.ok(sent.some((v) => `${v.u1} V` === first || `${Number(v.u1).toFixed(1)} V` === first), `${first} was never sent`);
+  await page.waitForFunction((before) => document.querySelector('[data-field="u1"]').textContent !== before, first,
+    { timeout: 10000 });
+  await page.waitForSelector('[data-counter="readings"]', { state: 'attached' });
+  mkdirSync(process.env.SCREENSHOT_DIR || dir, { recursive: true });
+  await page.screenshot({ path: join(process.env.SCREENSHOT_DIR || dir, 'web-page.png'), fullPage: true });
+});
+
+test('a changed setting is saved to the config file and shown after a reload', async () => {
+  await page.fill('#f-mqtt_base', 'home/power');
+  await page.click('#save');
+  await page.waitForSelector('#save-status:has-text("Saved")');
+  assert.match(readFileSync(configPath, 'utf8'), /base = "home\/power"/);
+  await page.reload();
+  await login(WEB_KEY);
+  await page.waitForSelector('#f-mqtt_base');
+  assert.equal(await page.inputValue('#f-mqtt_base'), 'home/power');
+});
+
+test('an invalid value shows its error and changes nothing', async () => {
+  const before = readFileSync(configPath, 'utf8');
+  await page.fill('#f-mqtt_port', '99999');
+  await page.fill('#f-mqtt_client_id', 'changed-too');
+  await page.click('#save');
+  await page.waitForSelector('#e-mqtt_port:has-text("expected a port number 1-65535")');
+  assert.equal(await page.textContent('#save-status'), 'Not saved: please correct the marked fields.');
+  assert.equal(readFileSync(configPath, 'utf8'), before);
+});
+
+test('secrets never reach the browser, and an empty secret field keeps the stored one', async () => {
+  for (const { url, body } of responses) {
+    for (const secret of [METER_KEY, MQTT_PASSWORD, WEB_KEY]) {
+      assert.ok(!body.includes(secret), `${secret} in the response of ${url}`);
+    }
+  }
+  assert.equal(await page.inputValue('#f-meter_key'), '');
+  assert.match(await page.getAttribute('#f-meter_key', 'placeholder'), /set/);
+  await page.fill('#f-mqtt_port', '1883');
+  await page.fill('#f-mqtt_client_id', 'p1bridge');
+  await page.click('#save');
+  await page.waitForSelector('#save-status:has-text("Saved")');
+  assert.match(readFileSync(configPath, 'utf8'), new RegExp(`key = "${METER_KEY}"`));
+});
+
+test('a recorded settings request replayed is rejected', async () => {
+  const recorded = new Promise((resolve) => page.once('request', (r) => {
+    if (r.url().endsWith('/api/call')) resolve(r.postData());
+  }));
+  await page.fill('#f-mqtt_base', 'replayed/base');
+  const [body] = await Promise.all([recorded, page.click('#save')]);
+  await page.waitForSelector('#save-status:has-text("Saved")');
+  await page.fill('#f-mqtt_base', 'home/power');
+  await page.click('#save');
+  await page.waitForSelector('#save-status:has-text("Saved")');
+  const replay = await fetch(`http://127.0.0.1:${webPort}/api/call`, { method: 'POST', body });
+  assert.equal(replay.status, 403);
+  assert.equal((await replay.json()).error, 'expired or reused request');
+  assert.match(readFileSync(configPath, 'utf8'), /base = "home\/power"/);
+});
+
+test('the restart action restarts p1bridge with the saved settings', async () => {
+  await page.click('#restart');
+  await page.waitForSelector('#save-status:has-text("Restarting")');
+  const end = Date.now() + 20000;
+  while (Date.now() < end && (output.p1bridge.match(/configuration page on/g) || []).length < 2) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(output.p1bridge, /restarting with the saved settings/);
+  assert.equal((output.p1bridge.match(/configuration page on/g) || []).length, 2, output.p1bridge);
+  await waitForPort(webPort);
+  await page.reload();
+  await login(WEB_KEY);
+  await page.waitForSelector('#f-mqtt_base');
+  assert.equal(await page.inputValue('#f-mqtt_base'), 'home/power');
+});
+
+test('failed passkey attempts are rate-limited', async () => {
+  await page.click('#logout');
+  for (let i = 0; i < 5; i++) {
+    await login(`wrong-${i}`);
+    await page.waitForSelector('#login-error:not(:empty)');
+    await page.evaluate(() => { document.getElementById('login-error').textContent = ''; });
+  }
+  await login(WEB_KEY);
+  await page.waitForSelector('#login-error:has-text("Too many wrong passkeys")');
+  assert.equal(await page.isVisible('#main'), false);
+});
