@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+scripts/check-xtensa-core.sh
 
 seconds="${P1_FUZZ_SECONDS:-60}"
 if [ "$seconds" != 0 ]; then
