@@ -37,19 +37,23 @@ bool copy_field(const uint8_t*& p, const uint8_t* end, char* out, size_t capacit
 }
 }  // namespace
 
-ImprovParser::Event ImprovParser::feed(uint8_t byte, bool& consumed) {
-  consumed = true;
+ImprovParser::Event ImprovParser::feed(uint8_t byte) {
   if (length_ < kHeaderSize) {
     if (byte == static_cast<uint8_t>(kHeader[length_])) {
       buffer_[length_++] = byte;
       return Event();
     }
-    // Not a packet after all: the caller gets this byte (the held prefix is
-    // only ever "IMPROV"-letters, which the wizard ignores until a newline).
+    // Not a packet after all: hand back the held prefix and this byte, except
+    // that an 'I' may start a packet itself.
+    Event e;
+    for (size_t i = 0; i < length_; ++i) e.passthrough[e.passthrough_count++] = buffer_[i];
     length_ = 0;
-    consumed = byte == static_cast<uint8_t>(kHeader[0]);
-    if (consumed) buffer_[length_++] = byte;
-    return Event();
+    if (byte == static_cast<uint8_t>(kHeader[0])) {
+      buffer_[length_++] = byte;
+    } else {
+      e.passthrough[e.passthrough_count++] = byte;
+    }
+    return e;
   }
   buffer_[length_++] = byte;
   if (length_ == 7 && byte != improv::kVersion) {

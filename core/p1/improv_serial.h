@@ -30,10 +30,12 @@ class ImprovParser {
     uint8_t command = 0;
     char ssid[33] = {};
     char password[65] = {};
+    // Bytes that turned out not to be an Improv packet, in order, for the
+    // setup wizard (a typed "Innsbruck" must reach it whole).
+    uint8_t passthrough[7] = {};
+    uint8_t passthrough_count = 0;
   };
-  // Feeds one byte. `consumed` tells whether it belongs to an Improv packet
-  // (the firmware passes other bytes on to the setup wizard).
-  Event feed(uint8_t byte, bool& consumed);
+  Event feed(uint8_t byte);
 
  private:
   Event finish();

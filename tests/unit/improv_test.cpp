@@ -29,9 +29,8 @@ std::vector<p1::ImprovParser::Event> feed_all(p1::ImprovParser& parser, const st
                                               std::string* passed = nullptr) {
   std::vector<p1::ImprovParser::Event> events;
   for (uint8_t b : bytes) {
-    bool consumed = false;
-    auto e = parser.feed(b, consumed);
-    if (!consumed && passed) passed->push_back(static_cast<char>(b));
+    auto e = parser.feed(b);
+    if (passed) passed->append(reinterpret_cast<const char*>(e.passthrough), e.passthrough_count);
     if (e.kind != p1::ImprovParser::Event::Kind::kNone) events.push_back(e);
   }
   return events;
@@ -75,12 +74,12 @@ TEST(Improv, BadChecksumAndMalformedFieldsAreInvalid) {
 TEST(Improv, OtherBytesPassThroughToTheWizard) {
   p1::ImprovParser parser;
   std::string passed;
-  std::vector<uint8_t> input = {'s', '\r', 'I', 'M', 'x'};
+  std::vector<uint8_t> input = {'s', '\r', 'I', 'M', 'x', 'I', 'n', 'n', 's', 'I', 'I', 'M', 'P', '!'};
   auto packet = rpc_packet(0x02, {});
   input.insert(input.end(), packet.begin(), packet.end());
   input.push_back('c');
   auto events = feed_all(parser, input, &passed);
-  EXPECT_EQ(passed, "s\rxc");
+  EXPECT_EQ(passed, "s\rIMxInnsIIMP!c");
   ASSERT_EQ(events.size(), 1u);
 }
 

@@ -75,6 +75,7 @@ async function refreshValues() {
 
 async function loadSettings() {
   const reply = await call(passkey, { op: 'settings' });
+  $('ota').hidden = !reply.ota;  // the device updates over the air; the Linux program does not
   const form = $('settings-fields');
   form.replaceChildren();
   for (const field of reply.fields) {
@@ -119,6 +120,24 @@ async function restart() {
   }
 }
 
+async function installFirmware(event) {
+  event.preventDefault();
+  const file = $('ota-file').files[0];
+  if (!file) return;
+  $('ota-status').textContent = 'Uploading...';
+  try {
+    // The upload needs a single-use token that only a logged-in page can get.
+    const { token } = await call(passkey, { op: 'ota_begin', size: file.size });
+    const form = new FormData();
+    form.append('firmware', file, file.name);
+    const reply = await fetch(`/update?token=${token}`, { method: 'POST', body: form });
+    const json = await reply.json();
+    $('ota-status').textContent = reply.ok ? json.message : `Not installed: ${json.error}`;
+  } catch (e) {
+    $('ota-status').textContent = `Not installed: ${e.message}`;
+  }
+}
+
 function logout() {
   passkey = '';
   clearInterval(timer);
@@ -131,4 +150,5 @@ $('login-form').addEventListener('submit', login);
 $('settings-form').addEventListener('submit', saveSettings);
 $('restart').addEventListener('click', restart);
 $('logout').addEventListener('click', logout);
+$('ota-form').addEventListener('submit', installFirmware);
 show('login');

@@ -1,0 +1,211 @@
+// p1bridge firmware: an ESP8266 (or ESP32) powered from the meter's M-Bus
+// port. At start the USB serial (115200 8N1) offers the setup wizard and
+// Improv Wi-Fi provisioning; then the UART switches to the meter and loop()
+// moves bytes between the core and the network without ever blocking long.
+#include <Arduino.h>
+
+#include "board.h"
+#include "meter_uart.h"
+#include "mqtt_link.h"
+#include "p1/improv_serial.h"
+#include "p1/meter_stream.h"
+#include "p1/output_format.h"
+#include "p1/settings/settings_store.h"
+#include "p1/settings/setup_wizard.h"
+#include "publisher.h"
+#include "settings_flash.h"
+#include "web_portal.h"
+#include "wifi_link.h"
+
+namespace {
+
+class SerialText final : public p1::TextOutput {
+ public:
+  void print(const char* text) override { Serial.print(text); }
+};
+
+const char* kFirmware = "p1bridge";
+const char* kVersion = "0.1.0";
+
+p1::Settings settings;
+LittleFsSettingsStorage storage;
+p1::SettingsStore store(storage);
+SerialText console;
+DeviceRandom device_random;
+p1::SetupWizard wizard(console, device_random, true);
+p1::ImprovParser improv;
+p1::DefaultAesGcm gcm;
+p1::MeterStream meter(&gcm);
+MeterUart uart;
+WifiLink wifi;
+MqttLink mqtt;
+Publisher publisher;
+WebPortal portal(settings, store);
+
+bool running = false;
+bool improv_pending = false;
+uint32_t next_status_ms = 0;
+String node_id;
+
+void send_improv(const uint8_t* packet, size_t n) {
+  Serial.write(packet, n);
+  Serial.write('\n');  // keeps a terminal readable, as other Improv devices do
+}
+
+void improv_state(uint8_t state) {
+  uint8_t packet[16];
+  send_improv(packet, p1::build_improv_state(state, p1::MutableByteSpan(packet, sizeof packet)));
+}
+
+void on_improv(const p1::ImprovParser::Event& e) {
+  uint8_t packet[160];
+  if (e.kind == p1::ImprovParser::Event::Kind::kInvalid) {
+    send_improv(packet, p1::build_improv_error(p1::improv::kInvalidRpc, p1::MutableByteSpan(packet, sizeof packet)));
+    return;
+  }
+  switch (e.command) {
+    case p1::improv::kWifiSettings:
+      if (settings.set(p1::SettingId::kWifiSsid, e.ssid) != p1::SettingError::kNone ||
+          settings.set(p1::SettingId::kWifiPassword, e.password) != p1::SettingError::kNone) {
+        send_improv(packet, p1::build_improv_error(p1::improv::kUnableToConnect, p1::MutableByteSpan(packet, sizeof packet)));
+        return;
+      }
+      store.save(settings);
+      improv_state(p1::improv::kProvisioning);
+      wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
+      improv_pending = true;  // answered once the WiFi is up (see loop)
+      return;
+    case p1::improv::kGetCurrentState:
+      improv_state(wifi.connected() ? p1::improv::kProvisioned : p1::improv::kAuthorized);
+      return;
+    case p1::improv::kGetDeviceInfo: {
+      const char* const info[] = {kFirmware, kVersion, P1_BOARD_NAME, node_id.c_str()};
+      send_improv(packet, p1::build_improv_rpc_result(e.command, p1::Span<const char* const>(info),
+                                                       p1::MutableByteSpan(packet, sizeof packet)));
+      return;
+    }
+    default:
+      send_improv(packet, p1::build_improv_error(p1::improv::kUnknownRpc, p1::MutableByteSpan(packet, sizeof packet)));
+  }
+}
+
+void configure_meter() {
+  p1::Aes128Key key;
+  const char* hex = settings.get(p1::SettingId::kMeterKey);
+  if (p1::Aes128Key::parse(p1::Span<const char>(hex, strlen(hex)), key) == p1::KeyParseError::kNone) {
+    meter.decoder().set_key(key);
+  }
+  p1::AuthKey auth;
+  hex = settings.get(p1::SettingId::kAuthKey);
+  if (p1::AuthKey::parse(p1::Span<const char>(hex, strlen(hex)), auth) == p1::KeyParseError::kNone) {
+    meter.decoder().set_auth_key(auth);
+  }
+  const char* profile = settings.get(p1::SettingId::kMeterProfile);
+  if (strcmp(profile, "auto") != 0) meter.decoder().set_layout(p1::find_body_layout(profile));
+}
+
+void start_running() {
+  Serial.printf("\r\nWiFi %s, MQTT %s:%s (%s), web page on port 80.\r\n", settings.get(p1::SettingId::kWifiSsid),
+                settings.get(p1::SettingId::kMqttHost), settings.get(p1::SettingId::kMqttPort),
+                strcmp(settings.get(p1::SettingId::kMqttFingerprint), "[insecure]") == 0 ? "plain" : "TLS");
+  Serial.printf("Switching the serial port to the meter: %s baud %s.\r\n", settings.get(p1::SettingId::kSerialBaud),
+                settings.get(p1::SettingId::kSerialFormat));
+  configure_meter();
+  if (!wifi.connected()) {
+    wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
+  }
+  mqtt.begin(settings, String("p1bridge-") + node_id);
+  publisher.begin(settings, node_id);
+  portal.begin();
+  uart.begin(settings);  // from here on the UART belongs to the meter
+  running = true;
+}
+
+void run_loop(uint32_t now) {
+  uart.poll(meter, [&](const p1::StreamEvent& e) {
+    if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
+    publisher.on_reading(meter.reading(), wifi.address(), wifi.rssi());
+    static char json[768];
+    auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof json - 1));
+    if (n) {
+      json[*n] = '\0';
+      portal.set_values(json, "");
+    }
+  });
+  wifi.loop(now);
+  mqtt.loop(now, wifi.connected());
+  publisher.loop(mqtt);
+  portal.loop();
+  if (static_cast<int32_t>(now - next_status_ms) >= 0) {
+    next_status_ms = now + 60000;
+    publisher.publish_status(mqtt, meter.counters(), board::free_heap());
+  }
+  if (portal.restart_requested()) {
+    delay(300);  // let the answer leave
+    ESP.restart();
+  }
+}
+
+}  // namespace
+
+void setup() {
+  Serial.begin(115200);
+  delay(100);
+  node_id = board::device_id();
+  Serial.printf("\r\n%s %s on %s (%s). Reset reason: %s\r\n", kFirmware, kVersion, P1_BOARD_NAME, node_id.c_str(),
+                board::reset_reason().c_str());
+  board::watchdog_start();
+  if (!storage.begin()) Serial.println(F("Flash file system unavailable: settings cannot be stored."));
+  p1::LoadStatus status = store.load(settings);
+  if (status == p1::LoadStatus::kMigrated) Serial.println(F("Settings of an older version were migrated."));
+  wizard.start(settings, status != p1::LoadStatus::kNoSettings, millis());
+}
+
+void loop() {
+  board::watchdog_feed();
+  uint32_t now = millis();
+  if (running) {
+    run_loop(now);
+    return;
+  }
+  while (Serial.available()) {
+    // Improv packets are taken out; everything else is typed at the wizard.
+    auto event = improv.feed(static_cast<uint8_t>(Serial.read()));
+    if (event.kind != p1::ImprovParser::Event::Kind::kNone) on_improv(event);
+    for (uint8_t i = 0; i < event.passthrough_count; ++i) wizard.feed(static_cast<char>(event.passthrough[i]), now);
+  }
+  if (improv_pending && wifi.connected()) {
+    improv_pending = false;
+    improv_state(p1::improv::kProvisioned);
+    String url = String("http://") + wifi.address() + "/";
+    const char* const urls[] = {url.c_str()};
+    uint8_t packet[96];
+    send_improv(packet, p1::build_improv_rpc_result(p1::improv::kWifiSettings, p1::Span<const char* const>(urls),
+                                                     p1::MutableByteSpan(packet, sizeof packet)));
+  }
+  switch (wizard.tick(now)) {
+    case p1::SetupWizard::Outcome::kSaved:
+      settings = wizard.result();
+      if (!store.save(settings)) Serial.println(F("Could not write the settings to flash!"));
+      start_running();
+      break;
+    case p1::SetupWizard::Outcome::kCleared:
+      store.clear();
+      settings.set_defaults();
+      wizard.start(settings, false, now);
+      break;
+    case p1::SetupWizard::Outcome::kSkipped:
+      start_running();
+      break;
+    case p1::SetupWizard::Outcome::kAborted:
+      // Nothing changed: run with what is stored, or ask again if nothing is.
+      if (store.load(settings) == p1::LoadStatus::kNoSettings) {
+        wizard.start(settings, false, now);
+      } else {
+        start_running();
+      }
+      break;
+    case p1::SetupWizard::Outcome::kRunning:
+      break;
+  }
+}

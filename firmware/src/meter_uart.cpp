@@ -1,0 +1,19 @@
+#include "meter_uart.h"
+
+#include <cstdlib>
+#include <cstring>
+
+void MeterUart::begin(const p1::Settings& settings) {
+  const char* format = settings.get(p1::SettingId::kSerialFormat);
+  unsigned long baud = std::strtoul(settings.get(p1::SettingId::kSerialBaud), nullptr, 10);
+  SerialConfig config = SERIAL_8E1;
+  if (std::strcmp(format, "8N1") == 0) config = SERIAL_8N1;
+  else if (std::strcmp(format, "8O1") == 0) config = SERIAL_8O1;
+  else if (std::strcmp(format, "8E2") == 0) config = SERIAL_8E2;
+  else if (std::strcmp(format, "8N2") == 0) config = SERIAL_8N2;
+  else if (std::strcmp(format, "7E1") == 0) config = SERIAL_7E1;
+  Serial.flush();
+  Serial.end();
+  Serial.setRxBufferSize(kRxBuffer);  // before begin(), as the core requires
+  Serial.begin(baud, config);
+}

@@ -1,0 +1,26 @@
+// The meter on the UART: after setup the port switches from the USB console
+// (115200 8N1) to the meter's line settings (2400 8E1 by default) and every
+// byte goes to the core's stream reader. The receive buffer holds more than
+// a whole telegram, so even a blocking moment (a TLS handshake) loses nothing.
+#pragma once
+#include <Arduino.h>
+
+#include "p1/meter_stream.h"
+#include "p1/settings/settings.h"
+
+class MeterUart {
+ public:
+  static constexpr size_t kRxBuffer = 2048;  // EVN: 282 bytes per telegram; ~9 s at 2400 baud
+  void begin(const p1::Settings& settings);
+  // Reads what arrived; calls on_event for each reading or error.
+  template <typename F>
+  void poll(p1::MeterStream& stream, F&& on_event) {
+    uint8_t chunk[128];
+    while (size_t n = Serial.available()) {
+      if (n > sizeof chunk) n = sizeof chunk;
+      n = Serial.readBytes(chunk, n);
+      p1::ByteSpan in(chunk, n);
+      while (p1::StreamEvent e = stream.push(in)) on_event(e);
+    }
+  }
+};
