@@ -7,17 +7,14 @@
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
 #include "support/testdata.h"
+#include "support/typed_backend.h"
 
 namespace {
 
 using p1enc::from_hex;
 using p1test::Bytes;
 
-// The core is built without RTTI, so gtest's typeid() must see a wrapper.
-template <typename T>
-struct Backend {
-  using type = T;
-};
+using p1test::Backend;
 template <typename T>
 class CryptoBackend : public ::testing::Test {};
 using Backends = ::testing::Types<Backend<p1::BearSslAesGcm>, Backend<p1::MbedTlsAesGcm>>;

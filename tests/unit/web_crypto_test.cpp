@@ -8,16 +8,14 @@
 #include "p1/crypto/web_crypto.h"
 #include "p1/web/secure_exchange.h"
 #include "support/testdata.h"
+#include "support/typed_backend.h"
 
 namespace {
 
 using p1enc::from_hex;
 using p1test::Bytes;
 
-template <typename T>
-struct Backend {
-  using type = T;
-};
+using p1test::Backend;
 template <typename T>
 class WebCryptoBackend : public ::testing::Test {};
 using Backends = ::testing::Types<Backend<p1::BearSslWebCrypto>, Backend<p1::MbedTlsWebCrypto>>;
