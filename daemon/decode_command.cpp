@@ -76,6 +76,8 @@ int run_decode(const DecodeOptions& options) {
   }
   p1::DefaultAesGcm gcm;
   p1::MeterStream stream(&gcm);
+  // A capture is decoded as it is, repeated telegrams included; `run` rejects them.
+  stream.decoder().set_reject_replays(false);
   if (!options.key_hex.empty()) {
     p1::Aes128Key key;
     if (!parse_key(options.key_hex, "--key", key)) return kExitUsage;

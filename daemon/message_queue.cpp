@@ -81,7 +81,10 @@ std::string MessageQueue::open(const std::string& dir, size_t max_messages) {
   if (acked_fd_ < 0) return "cannot write " + acked_path_ + ": " + std::strerror(errno);
   write_acked();
   loaded_ = messages_.size();
-  while (messages_.size() > max_) pop_front(1), ++dropped_;
+  while (messages_.size() > max_) {  // the bound shrank since the last run
+    pop_front(1);
+    ++dropped_;
+  }
   return {};
 }
 

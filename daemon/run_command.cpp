@@ -51,7 +51,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
-  for (const std::string& line : {config.describe()}) P1_LOG_INFO("configuration:\n%s", line.c_str());
+  P1_LOG_INFO("configuration:\n%s", config.describe().c_str());
 
   MessageQueue queue;
   std::string error = queue.open(config.queue_dir, config.queue_max);

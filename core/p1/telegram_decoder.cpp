@@ -44,7 +44,7 @@ Error TelegramDecoder::check_frame_counter(uint32_t fc) {
   constexpr uint8_t kStepBacksToResync = 3;
   if (has_frame_counter_ && fc <= last_frame_counter_) {
     ++counters_.frame_counter_repeats;
-    if (++step_backs_ < kStepBacksToResync) return Error::kReplayedTelegram;
+    if (reject_replays_ && ++step_backs_ < kStepBacksToResync) return Error::kReplayedTelegram;
   } else if (has_frame_counter_ && fc != last_frame_counter_ + 1) {
     counters_.frame_counter_gaps += fc - last_frame_counter_ - 1;
   }

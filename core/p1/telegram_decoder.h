@@ -18,6 +18,9 @@ class TelegramDecoder {
 
   void set_key(const Aes128Key& key);
   void set_auth_key(const AuthKey& key);
+  // On by default: a repeated or older frame counter is rejected as a replay.
+  // An offline capture (p1bridge decode) may repeat telegrams on purpose.
+  void set_reject_replays(bool reject) { reject_replays_ = reject; }
   // nullptr = detect the layout from the body's shape.
   void set_layout(const BodyLayout* layout) { layout_ = layout; }
 
@@ -38,7 +41,8 @@ class TelegramDecoder {
   // Frame counter of the last accepted ciphered telegram, to reject replays.
   bool has_frame_counter_ = false;
   uint32_t last_frame_counter_ = 0;
-  uint8_t step_backs_ = 0;  // consecutive step-backs; a few in a row = meter reset
+  uint8_t step_backs_ = 0;
+  bool reject_replays_ = true;  // consecutive step-backs; a few in a row = meter reset
 };
 
 }  // namespace p1
