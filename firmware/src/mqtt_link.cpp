@@ -21,7 +21,7 @@ void MqttLink::begin(const p1::Settings& s, const String& client_id) {
   copy(password_, sizeof password_, s.get(p1::SettingId::kMqttPassword));
   copy(client_id_, sizeof client_id_, client_id.c_str());
   copy(fingerprint_, sizeof fingerprint_, s.get(p1::SettingId::kMqttFingerprint));
-  snprintf(will_topic_, sizeof will_topic_, "%s/availability", s.get(p1::SettingId::kMqttBase));
+  snprintf(will_topic_, sizeof will_topic_, "%.64s/availability", s.get(p1::SettingId::kMqttBase));
   tls_ = std::strcmp(fingerprint_, "[insecure]") != 0;
   uint16_t port = static_cast<uint16_t>(atoi(s.get(p1::SettingId::kMqttPort)));
   if (tls_) {

@@ -3,6 +3,7 @@
 // a bounded RAM queue while the broker is away; what the bound drops is counted.
 #pragma once
 #include "mqtt_link.h"
+#include "p1/counters.h"
 #include "p1/reading.h"
 #include "p1/settings/settings.h"
 
