@@ -89,6 +89,13 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     }
   }
   std::vector<uint64_t> shown(meters.size(), UINT64_MAX);
+  // A meter's counters plus the shared delivery figures, for <base>/status and the web page.
+  auto status_of = [&](const MeterRunner& m) {
+    std::string status = m.status_json();
+    status.pop_back();
+    return status + ",\"queue\":" + std::to_string(queue.size()) + ",\"published\":" +
+           std::to_string(mqtt.published()) + ",\"dropped\":" + std::to_string(queue.dropped()) + "}";
+  };
   int64_t next_web_status = 0;
   // epoll, not poll: with a thousand meters, scanning every descriptor on
   // each wake-up would cost more than decoding the telegrams.
@@ -175,11 +182,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       for (size_t i = 0; i < meters.size(); ++i) {
         if (!counters && meters[i]->reading_count() == shown[i]) continue;
         shown[i] = meters[i]->reading_count();
-        std::string status = meters[i]->status_json();
-        status.pop_back();
-        status += ",\"queue\":" + std::to_string(queue.size()) + ",\"published\":" + std::to_string(mqtt.published()) +
-                  ",\"dropped\":" + std::to_string(queue.dropped()) + "}";
-        web_state.update(i, meters[i]->latest_json(), status);
+        web_state.update(i, meters[i]->latest_json(), status_of(*meters[i]));
       }
       if (web->restart_requested()) break;
     }
@@ -188,11 +191,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       for (auto& m : meters) {
         P1_LOG_INFO("%s; queue %zu, published %llu, dropped %llu", m->status_line().c_str(), queue.size(),
                     static_cast<unsigned long long>(mqtt.published()), static_cast<unsigned long long>(queue.dropped()));
-        std::string status = m->status_json();
-        status.pop_back();
-        status += ",\"queue\":" + std::to_string(queue.size()) + ",\"published\":" + std::to_string(mqtt.published()) +
-                  ",\"dropped\":" + std::to_string(queue.dropped()) + "}";
-        mqtt.publish_now(m->base() + "/status", status, 0, false);
+        mqtt.publish_now(m->base() + "/status", status_of(*m), 0, false);
       }
     }
     bool all_finished = true;
@@ -211,7 +210,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     mqtt.pump();
   }
   if (mqtt.connected()) {
-    for (auto& m : meters) mqtt.publish_now(m->base() + "/status", m->status_json(), 0, false);
+    for (auto& m : meters) mqtt.publish_now(m->base() + "/status", status_of(*m), 0, false);
     mqtt.publish_now(availability, "offline", 1, true);
     for (int i = 0; i < 5; ++i) mqtt.service(false, true, now_ms());
   }

@@ -108,13 +108,18 @@ TEST(Improv, BuildersMatchHandComputedBytes) {
   EXPECT_EQ(p1::build_improv_rpc_result(1, p1::Span<const char* const>(info), p1::MutableByteSpan(out, 20)), 0u);
 }
 
-TEST(Improv, ARoundTripThroughBuilderAndParserShape) {
-  // The device's RPC result is an RPC-shaped packet: its framing parses.
+TEST(Improv, WifiSettingsResultCarriesTheDeviceUrl) {
   uint8_t out[64];
   const char* const url[] = {"http://192.168.1.20/"};
   size_t n = p1::build_improv_rpc_result(p1::improv::kWifiSettings, p1::Span<const char* const>(url),
                                          p1::MutableByteSpan(out, sizeof out));
   ASSERT_EQ(n, 10u + 2 + 1 + std::strlen(url[0]));
+  EXPECT_EQ(out[7], p1::improv::kRpcResult);
+  EXPECT_EQ(out[8], n - 10);                        // packet data length
+  EXPECT_EQ(out[9], p1::improv::kWifiSettings);     // command answered
+  EXPECT_EQ(out[10], n - 12);                       // RPC data length
+  EXPECT_EQ(out[11], std::strlen(url[0]));          // string length
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(out + 12), out[11]), url[0]);
 }
 
 }  // namespace

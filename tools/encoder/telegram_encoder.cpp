@@ -158,8 +158,8 @@ Bytes mbus_frames(const Bytes& apdu, size_t max_apdu_per_frame) {
     size_t begin = i * max_apdu_per_frame;
     size_t end = std::min(apdu.size(), begin + max_apdu_per_frame);
     bool last = i + 1 == frames;
-    uint8_t ci = last ? static_cast<uint8_t>(0x10 | (i & 0x0F)) : static_cast<uint8_t>(i & 0x0F);
-    if (!last && i > 0) ci = static_cast<uint8_t>(i & 0x0F);
+    // CI: segment number in the low nibble, 0x10 marks the last segment.
+    uint8_t ci = static_cast<uint8_t>((last ? 0x10 : 0x00) | (i & 0x0F));
     Bytes body{0x53, 0xFF, ci, 0x01, 0x67};
     body.insert(body.end(), apdu.begin() + static_cast<long>(begin), apdu.begin() + static_cast<long>(end));
     uint8_t sum = 0;

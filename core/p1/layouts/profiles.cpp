@@ -9,31 +9,29 @@ namespace {
 using K = PositionalField::Kind;
 constexpr uint8_t kWh = 30, kVarh = 32, kW = 27, kVar = 29, kV = 35, kA = 33, kDeg = 8;
 
-// Wiener Netze (Iskra AM550, Landis+Gyr E450): date-time, +A -A +R -R, +P -P +Q -Q.
+// The eight registers every Wiener Netze meter sends, in this order:
+// +A -A +R -R (energy), +P -P +Q -Q (power).
+#define P1_WIENER_NETZE_REGISTERS                          \
+  {K::kNumber, obis::kEnergyImport, 0, kWh},               \
+      {K::kNumber, obis::kEnergyExport, 0, kWh},           \
+      {K::kNumber, obis::kReactiveEnergyImport, 0, kVarh}, \
+      {K::kNumber, obis::kReactiveEnergyExport, 0, kVarh}, \
+      {K::kNumber, obis::kPowerImport, 0, kW},             \
+      {K::kNumber, obis::kPowerExport, 0, kW},             \
+      {K::kNumber, obis::kReactivePowerImport, 0, kVar},   \
+      {K::kNumber, obis::kReactivePowerExport, 0, kVar},
+
+// Wiener Netze (Iskra AM550, Landis+Gyr E450): date-time, then the eight registers.
 constexpr PositionalField kWienerNetze[] = {
     {K::kClock, {}, 0, 0},
-    {K::kNumber, obis::kEnergyImport, 0, kWh},
-    {K::kNumber, obis::kEnergyExport, 0, kWh},
-    {K::kNumber, obis::kReactiveEnergyImport, 0, kVarh},
-    {K::kNumber, obis::kReactiveEnergyExport, 0, kVarh},
-    {K::kNumber, obis::kPowerImport, 0, kW},
-    {K::kNumber, obis::kPowerExport, 0, kW},
-    {K::kNumber, obis::kReactivePowerImport, 0, kVar},
-    {K::kNumber, obis::kReactivePowerExport, 0, kVar},
+    P1_WIENER_NETZE_REGISTERS
 };
 
 // Wiener Netze with the Siemens IM350: the meter number comes first.
 constexpr PositionalField kWienerNetzeIm350[] = {
     {K::kMeterNumber, {}, 0, 0},
     {K::kClock, {}, 0, 0},
-    {K::kNumber, obis::kEnergyImport, 0, kWh},
-    {K::kNumber, obis::kEnergyExport, 0, kWh},
-    {K::kNumber, obis::kReactiveEnergyImport, 0, kVarh},
-    {K::kNumber, obis::kReactiveEnergyExport, 0, kVarh},
-    {K::kNumber, obis::kPowerImport, 0, kW},
-    {K::kNumber, obis::kPowerExport, 0, kW},
-    {K::kNumber, obis::kReactivePowerImport, 0, kVar},
-    {K::kNumber, obis::kReactivePowerExport, 0, kVar},
+    P1_WIENER_NETZE_REGISTERS
 };
 
 // Kärnten Netz / Wels (IM350, AM550 on P1): list id 0.6.25.9.0.255, meter
