@@ -90,7 +90,10 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
   char buffer[8192];
   if (m.raw) {
     auto n = p1::format_raw_hex(reading, p1::CharSpan(buffer, sizeof buffer));
-    if (n) queue_.push(Message{meter_.base + "/raw", std::string(buffer, *n), m.qos, m.retain}), ++queued_;
+    if (n) {
+      queue_.push(Message{meter_.base + "/raw", std::string(buffer, *n), m.qos, m.retain});
+      ++queued_;
+    }
   }
   if (m.topics) {
     p1::TopicValues topics(reading);
@@ -105,7 +108,10 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
   if (json) {
     latest_json_.assign(buffer, *json);
     ++readings_;
-    if (m.json) queue_.push(Message{meter_.base + "/json", latest_json_, m.qos, m.retain}), ++queued_;
+    if (m.json) {
+      queue_.push(Message{meter_.base + "/json", latest_json_, m.qos, m.retain});
+      ++queued_;
+    }
   }
   for (size_t i = 0; i < reading.count; ++i) {
     int field = p1::gateway_field_index(reading.values[i].obis);

@@ -18,6 +18,10 @@ packages=(
   gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf  # the core compiled for the ESP8266
 )
 
+# Node.js (web page build, JavaScript and browser tests) comes with the machine;
+# Debian's packages stand in where it does not.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
