@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "p1/keys.h"
+#include "p1/crypto/keys.h"
 
 namespace p1d {
 

@@ -4,8 +4,8 @@
 
 #include "input_file.h"
 #include "p1/crypto/default_aes_gcm.h"
-#include "p1/meter_stream.h"
-#include "p1/output_format.h"
+#include "p1/pipeline/meter_stream.h"
+#include "p1/output/output_format.h"
 
 namespace p1d {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "p1/hex.h"
+#include "p1/base/hex.h"
 
 namespace p1d {
 

@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "p1/platform.h"
+#include "p1/base/platform.h"
 
 namespace p1d {
 

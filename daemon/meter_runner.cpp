@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "log.h"
-#include "p1/gateway_fields.h"
-#include "p1/ha_discovery.h"
-#include "p1/output_format.h"
+#include "p1/cosem/gateway_fields.h"
+#include "p1/output/ha_discovery.h"
+#include "p1/output/output_format.h"
 
 namespace p1d {
 

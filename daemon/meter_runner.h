@@ -10,7 +10,7 @@
 #include "message_queue.h"
 #include "mqtt_client.h"
 #include "p1/crypto/default_aes_gcm.h"
-#include "p1/meter_stream.h"
+#include "p1/pipeline/meter_stream.h"
 
 namespace p1d {
 

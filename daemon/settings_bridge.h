@@ -2,7 +2,7 @@
 // and the web page edit Settings; the config file stores them (first meter).
 #pragma once
 #include "config.h"
-#include "p1/settings/settings.h"
+#include "p1/device/settings/settings.h"
 
 namespace p1d {
 

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "decode_command.h"
 #include "linux_platform.h"
-#include "p1/settings/setup_wizard.h"
+#include "p1/device/setup_wizard.h"
 #include "settings_bridge.h"
 
 namespace p1d {

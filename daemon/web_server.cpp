@@ -8,9 +8,9 @@
 #include "linux_platform.h"
 #include "log.h"
 #include "p1/crypto/web_crypto.h"
-#include "p1/hex.h"
-#include "p1/settings/settings.h"
-#include "p1/web/secure_exchange.h"
+#include "p1/base/hex.h"
+#include "p1/device/settings/settings.h"
+#include "p1/device/web/secure_exchange.h"
 #include "settings_bridge.h"
 #include "web_assets.h"
 

@@ -5,8 +5,8 @@
 #pragma once
 #include <Arduino.h>
 
-#include "p1/meter_stream.h"
-#include "p1/settings/settings.h"
+#include "p1/pipeline/meter_stream.h"
+#include "p1/device/settings/settings.h"
 
 class MeterUart {
  public:

@@ -6,7 +6,7 @@
 #include <WiFiClient.h>
 #include <WiFiClientSecure.h>
 
-#include "p1/settings/settings.h"
+#include "p1/device/settings/settings.h"
 
 class MqttLink {
  public:

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "p1/gateway_fields.h"
-#include "p1/ha_discovery.h"
-#include "p1/output_format.h"
+#include "p1/cosem/gateway_fields.h"
+#include "p1/output/ha_discovery.h"
+#include "p1/output/output_format.h"
 
 void Publisher::begin(const p1::Settings& s, const String& node_id) {
   std::strncpy(base_, s.get(p1::SettingId::kMqttBase), sizeof base_ - 1);

@@ -3,9 +3,9 @@
 // a bounded RAM queue while the broker is away; what the bound drops is counted.
 #pragma once
 #include "mqtt_link.h"
-#include "p1/counters.h"
-#include "p1/reading.h"
-#include "p1/settings/settings.h"
+#include "p1/pipeline/stream_counters.h"
+#include "p1/cosem/reading.h"
+#include "p1/device/settings/settings.h"
 
 class Publisher {
  public:

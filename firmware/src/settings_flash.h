@@ -2,7 +2,7 @@
 // file per slot. LittleFS writes a file copy-on-write, and the CRC in the
 // record catches the rest, so a power cut leaves one good slot.
 #pragma once
-#include "p1/settings/settings_store.h"
+#include "p1/device/settings/settings_store.h"
 
 class LittleFsSettingsStorage final : public p1::SettingsStorage {
  public:

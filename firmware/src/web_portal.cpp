@@ -10,7 +10,7 @@
 
 #include <cstring>
 
-#include "p1/hex.h"
+#include "p1/base/hex.h"
 #include "web_assets.h"
 
 void DeviceRandom::fill(p1::MutableByteSpan out) {

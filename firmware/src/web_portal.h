@@ -4,8 +4,8 @@
 // applies after a restart, as on the original device.
 #pragma once
 #include "board.h"
-#include "p1/settings/settings_store.h"
-#include "p1/web/secure_exchange.h"
+#include "p1/device/settings/settings_store.h"
+#include "p1/device/web/secure_exchange.h"
 
 class DeviceRandom final : public p1::RandomSource {
  public:

@@ -7,7 +7,7 @@
 
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
-#include "p1/output_format.h"
+#include "p1/output/output_format.h"
 #include "support/evn_fixture.h"
 
 extern "C" {

@@ -5,9 +5,9 @@
 
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
-#include "p1/hex.h"
-#include "p1/notification.h"
-#include "p1/output_format.h"
+#include "p1/base/hex.h"
+#include "p1/dlms/data_notification.h"
+#include "p1/output/output_format.h"
 #include "support/testdata.h"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <cstdint>
 
 #include "p1/crypto/aes_gcm_bearssl.h"
-#include "p1/meter_stream.h"
-#include "p1/output_format.h"
+#include "p1/pipeline/meter_stream.h"
+#include "p1/output/output_format.h"
 
 namespace {
 

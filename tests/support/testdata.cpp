@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "p1/output_format.h"
+#include "p1/output/output_format.h"
 
 namespace p1test {
 

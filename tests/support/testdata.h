@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "p1/meter_stream.h"
+#include "p1/pipeline/meter_stream.h"
 #include "telegram_encoder.h"
 
 namespace p1test {

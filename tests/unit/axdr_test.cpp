@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "p1/axdr.h"
+#include "p1/dlms/axdr.h"
 #include "support/testdata.h"
 
 namespace {

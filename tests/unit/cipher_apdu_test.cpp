@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "p1/cipher_apdu.h"
+#include "p1/dlms/cipher_apdu.h"
 #include "support/testdata.h"
 
 namespace {

@@ -3,7 +3,7 @@
 // real meter telegrams.
 #include <gtest/gtest.h>
 
-#include "p1/cipher_apdu.h"
+#include "p1/dlms/cipher_apdu.h"
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
 #include "support/testdata.h"

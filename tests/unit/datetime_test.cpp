@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "p1/dlms_datetime.h"
+#include "p1/dlms/date_time.h"
 #include "support/testdata.h"
 
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "p1/decimal.h"
+#include "p1/output/exact_decimal.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "p1/frame_sync.h"
+#include "p1/framing/frame_sync.h"
 #include "support/evn_fixture.h"
 
 namespace {

@@ -6,8 +6,8 @@
 
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
-#include "p1/hex.h"
-#include "p1/output_format.h"
+#include "p1/base/hex.h"
+#include "p1/output/output_format.h"
 #include "support/testdata.h"
 
 namespace {

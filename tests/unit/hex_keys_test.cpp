@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "p1/hex.h"
-#include "p1/keys.h"
+#include "p1/base/hex.h"
+#include "p1/crypto/keys.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "p1/improv_serial.h"
+#include "p1/device/improv_serial.h"
 
 namespace {
 

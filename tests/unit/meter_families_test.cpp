@@ -4,7 +4,7 @@
 // repeated GBT block, a bad FCS, a truncated HDLC frame, the T210-D quirk).
 #include <gtest/gtest.h>
 
-#include "p1/output_format.h"
+#include "p1/output/output_format.h"
 #include "support/evn_fixture.h"
 
 namespace {

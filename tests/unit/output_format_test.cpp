@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "p1/output_format.h"
+#include "p1/output/output_format.h"
 #include "support/evn_fixture.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "p1/crypto/aes_gcm_mbedtls.h"
-#include "p1/output_format.h"
+#include "p1/output/output_format.h"
 #include "support/evn_fixture.h"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <vector>
 
-#include "p1/crc32.h"
-#include "p1/settings/settings_store.h"
+#include "p1/device/settings/crc32.h"
+#include "p1/device/settings/settings_store.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "p1/settings/setup_wizard.h"
+#include "p1/device/setup_wizard.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "p1/crypto/web_crypto.h"
-#include "p1/web/secure_exchange.h"
+#include "p1/device/web/secure_exchange.h"
 #include "support/testdata.h"
 #include "support/typed_backend.h"
 

@@ -4,8 +4,8 @@
 #pragma once
 #include <cstdint>
 
-#include "p1/keys.h"
-#include "p1/span.h"
+#include "p1/crypto/keys.h"
+#include "p1/base/span.h"
 
 namespace p1 {
 

@@ -5,7 +5,7 @@
 #pragma once
 #include <cstdint>
 
-#include "p1/span.h"
+#include "p1/base/span.h"
 
 namespace p1 {
 

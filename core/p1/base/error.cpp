@@ -1,0 +1,96 @@
+#include "p1/base/error.h"
+
+namespace p1 {
+
+Stage stage_of(Error error) {
+  switch (error) {
+    case Error::kNone:
+      return Stage::kNone;
+    case Error::kMbusHeaderMismatch:
+    case Error::kMbusChecksum:
+    case Error::kMbusStopByte:
+    case Error::kHdlcFcs:
+    case Error::kFrameTruncated:
+      return Stage::kFraming;
+    case Error::kSegmentWithoutStart:
+    case Error::kTelegramTruncated:
+    case Error::kTelegramTooLarge:
+    case Error::kGbtBlockMissing:
+    case Error::kGbtBlockRepeated:
+    case Error::kGbtBlockMalformed:
+      return Stage::kTransport;
+    case Error::kNotCiphered:
+    case Error::kCipherHeaderTruncated:
+    case Error::kUnsupportedSecurity:
+    case Error::kMissingKey:
+    case Error::kAuthTagMismatch:
+    case Error::kWrongKey:
+    case Error::kDsmrCrc:
+    case Error::kReplayedTelegram:
+      return Stage::kSecurity;
+    case Error::kApduTruncated:
+    case Error::kNotDataNotification:
+    case Error::kAxdrUnknownType:
+    case Error::kAxdrTooDeep:
+    case Error::kAxdrTrailingBytes:
+    case Error::kDateTimeInvalid:
+      return Stage::kApdu;
+    case Error::kUnknownLayout:
+    case Error::kTooManyValues:
+      return Stage::kBody;
+    case Error::kOutputTooSmall:
+      return Stage::kOutput;
+  }
+  return Stage::kNone;
+}
+
+const char* stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::kNone: return "none";
+    case Stage::kInput: return "input";
+    case Stage::kFraming: return "framing";
+    case Stage::kTransport: return "transport";
+    case Stage::kSecurity: return "security";
+    case Stage::kApdu: return "apdu";
+    case Stage::kBody: return "body";
+    case Stage::kOutput: return "output";
+  }
+  return "?";
+}
+
+const char* describe(Error error) {
+  switch (error) {
+    case Error::kNone: return "ok";
+    case Error::kMbusHeaderMismatch: return "M-Bus header length bytes differ: not a long frame";
+    case Error::kMbusChecksum: return "M-Bus checksum mismatch: bytes were lost or changed on the line (cable, baud rate, parity 8E1?)";
+    case Error::kMbusStopByte: return "M-Bus stop byte missing: frame length does not match the bytes received";
+    case Error::kHdlcFcs: return "HDLC frame check sequence mismatch: bytes were lost or changed on the line (cable, baud rate?)";
+    case Error::kFrameTruncated: return "frame truncated: the input ended in the middle of a frame";
+    case Error::kSegmentWithoutStart: return "continuation frame without a first frame: the start of the telegram was lost";
+    case Error::kTelegramTruncated: return "telegram truncated: fewer bytes than its length field announces";
+    case Error::kTelegramTooLarge: return "telegram larger than the largest known meter telegram";
+    case Error::kGbtBlockMissing: return "block transfer incomplete: a block is missing";
+    case Error::kGbtBlockRepeated: return "block transfer out of order: a block was repeated";
+    case Error::kGbtBlockMalformed: return "block transfer header malformed";
+    case Error::kNotCiphered: return "not a ciphered APDU (expected general-glo-ciphering 0xDB or general-ded-ciphering 0xDF)";
+    case Error::kCipherHeaderTruncated: return "ciphering header truncated";
+    case Error::kUnsupportedSecurity: return "unsupported security control byte (supported: encryption with or without authentication, suite 0/1)";
+    case Error::kMissingKey: return "telegram is encrypted but no decryption key is configured";
+    case Error::kAuthTagMismatch: return "authentication tag mismatch: wrong authentication key or tampered telegram";
+    case Error::kWrongKey: return "decryption produced no valid APDU: wrong key?";
+    case Error::kDsmrCrc: return "DSMR telegram CRC mismatch: wrong key or damaged telegram";
+    case Error::kReplayedTelegram: return "frame counter repeated or went back: replayed or stale telegram ignored";
+    case Error::kApduTruncated: return "APDU truncated: a value runs past the end of the telegram";
+    case Error::kNotDataNotification: return "APDU is not a data-notification";
+    case Error::kAxdrUnknownType: return "APDU contains an unknown A-XDR data type";
+    case Error::kAxdrTooDeep: return "APDU nests structures deeper than any meter does";
+    case Error::kAxdrTrailingBytes: return "APDU has bytes after the notification body";
+    case Error::kDateTimeInvalid: return "date-time field is malformed";
+    case Error::kUnknownLayout: return "notification body has a layout no profile knows";
+    case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
+    case Error::kOutputTooSmall: return "output buffer too small";
+  }
+  return "unknown error";
+}
+
+}  // namespace p1

@@ -1,0 +1,212 @@
+#include "p1/device/settings/settings.h"
+
+#include <cstring>
+
+#include "p1/cosem/layouts/body_layout.h"
+
+namespace p1 {
+
+namespace {
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool equals(Span<const char> v, const char* text) {
+  size_t n = std::strlen(text);
+  return v.size() == n && std::memcmp(v.data(), text, n) == 0;
+}
+
+bool printable(Span<const char> v) {
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+  }
+  return true;
+}
+
+size_t count_hex(Span<const char> v, bool allow_separators) {
+  size_t n = 0;
+  for (char c : v) {
+    if (is_hex(c)) {
+      ++n;
+    } else if (!(allow_separators && (c == ':' || c == ' '))) {
+      return SIZE_MAX;
+    }
+  }
+  return n;
+}
+
+bool any_text(Span<const char> v) { return printable(v); }
+bool wifi_password(Span<const char> v) { return v.empty() || (v.size() >= 8 && v.size() <= 63 && printable(v)); }
+bool host(Span<const char> v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    if (!is_alnum(c) && c != '.' && c != '-' && c != ':' && c != '_') return false;
+  }
+  return true;
+}
+bool port(Span<const char> v) {
+  if (v.empty() || v.size() > 5) return false;
+  unsigned n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  return n >= 1 && n <= 65535;
+}
+bool fingerprint(Span<const char> v) {
+  if (equals(v, "[insecure]")) return true;
+  size_t n = count_hex(v, true);
+  return n == 40 || n == 64;
+}
+bool client_id(Span<const char> v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    if (!is_alnum(c) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+bool base_topic(Span<const char> v) {
+  if (v.empty() || v[0] == '/' || v[v.size() - 1] == '/') return false;
+  for (char c : v) {
+    if (c == '+' || c == '#' || static_cast<unsigned char>(c) <= ' ') return false;
+  }
+  return true;
+}
+bool message_mode(Span<const char> v) {
+  // One or more of 0 (raw), 1 (topics), 2 (JSON), each once.
+  if (v.empty()) return false;
+  bool seen[3] = {};
+  for (char c : v) {
+    if (c < '0' || c > '2' || seen[c - '0']) return false;
+    seen[c - '0'] = true;
+  }
+  return true;
+}
+bool web_key(Span<const char> v) {
+  if (v.empty()) return true;  // generated
+  if (v.size() < 8) return false;
+  for (char c : v) {
+    if (!is_alnum(c)) return false;
+  }
+  return true;
+}
+bool aes_key(Span<const char> v) { return v.empty() || count_hex(v, false) == 32; }
+bool profile(Span<const char> v) {
+  if (equals(v, "auto")) return true;
+  for (const BodyLayout& layout : body_layouts()) {
+    if (equals(v, layout.name)) return true;
+  }
+  return false;
+}
+bool boolean(Span<const char> v) { return equals(v, "0") || equals(v, "1"); }
+bool baud(Span<const char> v) {
+  static const char* kRates[] = {"300", "600", "1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"};
+  for (const char* r : kRates) {
+    if (equals(v, r)) return true;
+  }
+  return false;
+}
+bool serial_format(Span<const char> v) {
+  return v.size() == 3 && v[0] >= '5' && v[0] <= '8' && (v[1] == 'N' || v[1] == 'E' || v[1] == 'O') &&
+         (v[2] == '1' || v[2] == '2');
+}
+
+bool serial_port(Span<const char> v) {
+  if (v.empty() || !printable(v)) return false;
+  return v[0] == '/' || (v.size() > 6 && std::memcmp(v.data(), "tcp://", 6) == 0);
+}
+
+using K = SettingKind;
+const SettingSpec kSpecs[] = {
+    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, SettingScope::kDevice},
+    {SettingId::kWifiPassword, "wifi_password", "WiFi password", K::kSecret, 63, "", "8 to 63 characters, or empty",
+     wifi_password, SettingScope::kDevice},
+    {SettingId::kMqttHost, "mqtt_host", "MQTT broker address", K::kText, 64, "127.0.0.1",
+     "a host name or IP address", host, SettingScope::kBoth},
+    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, SettingScope::kBoth},
+    {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 95, "[insecure]",
+     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, SettingScope::kBoth},
+    {SettingId::kMqttUser, "mqtt_user", "MQTT user", K::kText, 32, "power-meter", "up to 32 characters", any_text,
+     SettingScope::kBoth},
+    {SettingId::kMqttPassword, "mqtt_password", "MQTT password", K::kSecret, 64, "", "up to 64 characters", any_text,
+     SettingScope::kBoth},
+    {SettingId::kMqttClientId, "mqtt_client_id", "MQTT client id", K::kText, 23, "p1bridge",
+     "1 to 23 letters, digits, - or _", client_id, SettingScope::kBoth},
+    {SettingId::kMqttBase, "mqtt_base", "MQTT base path", K::kText, 64, "smartmeter",
+     "a topic without + or # and without leading or trailing /", base_topic, SettingScope::kBoth},
+    {SettingId::kMessageMode, "message_mode", "Message mode (0 raw, 1 topics, 2 JSON)", K::kChoice, 3, "2",
+     "0, 1, 2 or a combination such as 12", message_mode, SettingScope::kBoth},
+    {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 32, "",
+     "8 to 32 letters and digits (empty: generate one)", web_key, SettingScope::kBoth},
+    {SettingId::kMeterKey, "meter_key", "Meter decryption key", K::kSecret, 32, "",
+     "32 hex digits (16 bytes) from the grid operator", aes_key, SettingScope::kBoth},
+    {SettingId::kAuthKey, "auth_key", "Meter authentication key", K::kSecret, 32, "",
+     "32 hex digits, or empty if the meter does not authenticate", aes_key, SettingScope::kBoth},
+    {SettingId::kMeterProfile, "meter_profile", "Meter profile", K::kChoice, 24, "auto",
+     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, SettingScope::kBoth},
+    {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery (1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
+     boolean, SettingScope::kBoth},
+    {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kNumber, 6, "2400",
+     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200", baud, SettingScope::kBoth},
+    {SettingId::kSerialFormat, "serial_format", "Serial format", K::kText, 3, "8E1",
+     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, SettingScope::kBoth},
+    {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
+     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, or tcp://host:port", serial_port, SettingScope::kHost},
+};
+static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
+
+}  // namespace
+
+Span<const SettingSpec> setting_specs() { return Span<const SettingSpec>(kSpecs); }
+
+const SettingSpec& setting_spec(SettingId id) { return kSpecs[static_cast<size_t>(id)]; }
+
+const SettingSpec* find_setting(Span<const char> key) {
+  for (const SettingSpec& s : kSpecs) {
+    if (equals(key, s.key)) return &s;
+  }
+  return nullptr;
+}
+
+bool setting_is_secret(SettingId id) { return setting_spec(id).kind == SettingKind::kSecret; }
+
+const char* describe(SettingError error) {
+  switch (error) {
+    case SettingError::kNone: return "ok";
+    case SettingError::kTooLong: return "value too long";
+    case SettingError::kInvalid: return "invalid value";
+    case SettingError::kUnknownField: return "unknown setting";
+  }
+  return "invalid";
+}
+
+void Settings::set_defaults() {
+  for (const SettingSpec& s : kSpecs) {
+    size_t n = std::strlen(s.fallback);
+    std::memcpy(values_[static_cast<size_t>(s.id)], s.fallback, n + 1);
+  }
+}
+
+size_t Settings::length(SettingId id) const { return std::strlen(get(id)); }
+
+SettingError Settings::set(SettingId id, Span<const char> value) {
+  if (id >= SettingId::kCount) return SettingError::kUnknownField;
+  const SettingSpec& spec = setting_spec(id);
+  if (value.size() > spec.capacity) return SettingError::kTooLong;
+  if (!spec.valid(value)) return SettingError::kInvalid;
+  char* slot = values_[static_cast<size_t>(id)];
+  std::memcpy(slot, value.data(), value.size());
+  slot[value.size()] = '\0';
+  return SettingError::kNone;
+}
+
+SettingError Settings::set(SettingId id, const char* value) { return set(id, Span<const char>(value, std::strlen(value))); }
+
+bool Settings::operator==(const Settings& other) const {
+  for (size_t i = 0; i < kSettingCount; ++i) {
+    if (std::strcmp(values_[i], other.values_[i]) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace p1

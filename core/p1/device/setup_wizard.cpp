@@ -1,0 +1,166 @@
+#include "p1/device/setup_wizard.h"
+
+#include <cstring>
+
+namespace p1 {
+
+namespace {
+constexpr char kCtrlC = 0x03;
+constexpr char kCtrlD = 0x04;
+constexpr char kBackspace = 0x08;
+constexpr char kDelete = 0x7F;
+}  // namespace
+
+void SetupWizard::print_settings(TextOutput& out, const Settings& settings, bool include_wifi) {
+  for (const SettingSpec& spec : setting_specs()) {
+    if (!spec.applies(include_wifi)) continue;
+    out.print("  ");
+    out.print(spec.key);
+    out.print(" = ");
+    if (spec.kind == SettingKind::kSecret) {
+      out.print(settings.length(spec.id) > 0 ? "(set)" : "(not set)");
+    } else {
+      out.print(settings.get(spec.id));
+    }
+    out.print("\r\n");
+  }
+}
+
+void SetupWizard::start(const Settings& current, bool offer_edit, uint32_t now_ms) {
+  settings_ = current;
+  outcome_ = Outcome::kRunning;
+  field_ = 0;
+  line_len_ = 0;
+  if (offer_edit) {
+    state_ = State::kOffer;
+    deadline_ = now_ms + kOfferMs;
+    out_.print("Press 's' within 10 seconds to edit settings, 'c' to clear them.\r\n");
+    return;
+  }
+  out_.print("p1bridge setup. Enter keeps the value in [brackets]; Ctrl-C cancels.\r\n");
+  state_ = State::kField;
+  field_ = static_cast<size_t>(-1);
+  next_field();
+}
+
+void SetupWizard::next_field() {
+  auto specs = setting_specs();
+  for (++field_; field_ < specs.size(); ++field_) {
+    if (specs[field_].applies(ask_wifi_)) {
+      line_len_ = 0;
+      prompt();
+      return;
+    }
+  }
+  // All fields answered; each was validated when entered.
+  state_ = State::kDone;
+  outcome_ = Outcome::kSaved;
+  out_.print("\r\nSettings saved:\r\n");
+  print_settings(out_, settings_, ask_wifi_);
+}
+
+void SetupWizard::prompt() {
+  const SettingSpec& spec = setting_specs()[field_];
+  out_.print(spec.label);
+  out_.print(" [");
+  if (spec.kind == SettingKind::kSecret) {
+    bool set = settings_.length(spec.id) > 0;
+    out_.print(set ? "set, Enter keeps it" : (spec.id == SettingId::kWebKey ? "not set, Enter generates one" : "not set"));
+  } else {
+    out_.print(settings_.get(spec.id));
+  }
+  out_.print("]: ");
+}
+
+void SetupWizard::generate_web_key() {
+  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  uint8_t random[16];
+  random_.fill(MutableByteSpan(random, sizeof random));
+  char key[17];
+  for (size_t i = 0; i < 16; ++i) key[i] = kAlphabet[random[i] % (sizeof kAlphabet - 1)];
+  key[16] = '\0';
+  settings_.set(SettingId::kWebKey, key);
+  out_.print("Webpage key generated: ");
+  out_.print(key);
+  out_.print("  (note it now: it is not shown again)\r\n");
+}
+
+void SetupWizard::finish_field() {
+  const SettingSpec& spec = setting_specs()[field_];
+  out_.print("\r\n");
+  if (line_len_ == 0) {
+    // Enter keeps the value; an unset webpage key is generated.
+    if (spec.id == SettingId::kWebKey && settings_.length(spec.id) == 0) generate_web_key();
+    next_field();
+    return;
+  }
+  SettingError error = settings_.set(spec.id, Span<const char>(line_, line_len_));
+  if (error != SettingError::kNone) {
+    out_.print("  Not accepted (");
+    out_.print(describe(error));
+    out_.print("): expected ");
+    out_.print(spec.expected);
+    out_.print(".\r\n");
+    line_len_ = 0;
+    prompt();
+    return;
+  }
+  next_field();
+}
+
+SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
+  if (state_ == State::kDone) return outcome_;
+  if (state_ == State::kOffer) {
+    if (static_cast<int32_t>(now_ms - deadline_) >= 0) return tick(now_ms);
+    if (c == 's' || c == 'S') {
+      out_.print("\r\n");
+      start(settings_, false, now_ms);
+    } else if (c == 'c' || c == 'C') {
+      out_.print("\r\nSettings cleared.\r\n");
+      state_ = State::kDone;
+      outcome_ = Outcome::kCleared;
+    }
+    return outcome_;
+  }
+  // State::kField: line editing.
+  if (c == kCtrlC || c == kCtrlD) {
+    out_.print("\r\nSetup cancelled; nothing was changed.\r\n");
+    state_ = State::kDone;
+    outcome_ = Outcome::kAborted;
+    return outcome_;
+  }
+  if (c == '\n' && last_was_cr_) {  // "\r\n" is one Enter
+    last_was_cr_ = false;
+    return outcome_;
+  }
+  last_was_cr_ = c == '\r';
+  if (c == '\r' || c == '\n') {
+    finish_field();
+    return outcome_;
+  }
+  if (c == kBackspace || c == kDelete) {
+    if (line_len_ > 0) {
+      --line_len_;
+      out_.print("\b \b");
+    }
+    return outcome_;
+  }
+  if (static_cast<unsigned char>(c) < 0x20) return outcome_;  // other control keys
+  const SettingSpec& spec = setting_specs()[field_];
+  if (line_len_ >= spec.capacity) return outcome_;  // refuse to type past the limit
+  line_[line_len_++] = c;
+  char echo[2] = {spec.kind == SettingKind::kSecret ? '*' : c, '\0'};
+  out_.print(echo);
+  return outcome_;
+}
+
+SetupWizard::Outcome SetupWizard::tick(uint32_t now_ms) {
+  if (state_ == State::kOffer && static_cast<int32_t>(now_ms - deadline_) >= 0) {
+    out_.print("Starting with the stored settings.\r\n");
+    state_ = State::kDone;
+    outcome_ = Outcome::kSkipped;
+  }
+  return outcome_;
+}
+
+}  // namespace p1

@@ -1,0 +1,97 @@
+#include "p1/dlms/date_time.h"
+
+namespace p1 {
+
+namespace {
+
+bool time_fields_valid(const DlmsDateTime& t) {
+  return (t.hour < 24 || t.hour == 0xFF) && (t.minute < 60 || t.minute == 0xFF) &&
+         (t.second < 60 || t.second == 0xFF) && (t.hundredths < 100 || t.hundredths == 0xFF);
+}
+
+bool date_fields_valid(const DlmsDateTime& t) {
+  return (t.month >= 1 && (t.month <= 12 || t.month >= 0xFD)) && (t.day >= 1 && (t.day <= 31 || t.day >= 0xFD));  // weekday is not checked: meters send 0 as often as 0xFF
+}
+
+char* two_digits(char* out, unsigned value) {
+  out[0] = static_cast<char>('0' + value / 10 % 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
+}
+
+// Unspecified (0xFF) clock fields print as 0.
+unsigned or_zero(uint8_t v) { return v == 0xFF ? 0 : v; }
+
+}  // namespace
+
+bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
+  if (b.size() != kSize) return false;
+  DlmsDateTime t;
+  t.year = static_cast<uint16_t>(b[0] << 8 | b[1]);
+  t.month = b[2];
+  t.day = b[3];
+  t.weekday = b[4];
+  t.hour = b[5];
+  t.minute = b[6];
+  t.second = b[7];
+  t.hundredths = b[8];
+  t.deviation = static_cast<int16_t>(static_cast<uint16_t>(b[9] << 8 | b[10]));
+  t.status = b[11];
+  if (!date_fields_valid(t) || !time_fields_valid(t)) return false;
+  if (t.has_offset() && (t.deviation < -840 || t.deviation > 720)) return false;
+  out = t;
+  return true;
+}
+
+bool DlmsDateTime::parse_time(ByteSpan b, DlmsDateTime& out) {
+  if (b.size() != 4) return false;
+  DlmsDateTime t = out;
+  t.hour = b[0];
+  t.minute = b[1];
+  t.second = b[2];
+  t.hundredths = b[3];
+  if (!time_fields_valid(t)) return false;
+  out = t;
+  return true;
+}
+
+bool DlmsDateTime::parse_date(ByteSpan b, DlmsDateTime& out) {
+  if (b.size() != 5) return false;
+  DlmsDateTime t = out;
+  t.year = static_cast<uint16_t>(b[0] << 8 | b[1]);
+  t.month = b[2];
+  t.day = b[3];
+  t.weekday = b[4];
+  if (!date_fields_valid(t)) return false;
+  out = t;
+  return true;
+}
+
+size_t DlmsDateTime::to_iso(char* out) const {
+  if (!has_date()) return 0;
+  char* p = out;
+  *p++ = static_cast<char>('0' + year / 1000 % 10);
+  *p++ = static_cast<char>('0' + year / 100 % 10);
+  p = two_digits(p, year % 100);
+  *p++ = '-';
+  p = two_digits(p, month);
+  *p++ = '-';
+  p = two_digits(p, day);
+  *p++ = 'T';
+  p = two_digits(p, or_zero(hour));
+  *p++ = ':';
+  p = two_digits(p, or_zero(minute));
+  *p++ = ':';
+  p = two_digits(p, or_zero(second));
+  if (has_offset()) {
+    int offset = -deviation;  // minutes east of UTC
+    *p++ = offset < 0 ? '-' : '+';
+    unsigned abs = static_cast<unsigned>(offset < 0 ? -offset : offset);
+    p = two_digits(p, abs / 60);
+    *p++ = ':';
+    p = two_digits(p, abs % 60);
+  }
+  return static_cast<size_t>(p - out);
+}
+
+}  // namespace p1

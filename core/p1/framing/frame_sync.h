@@ -1,0 +1,57 @@
+// Streaming reader for every framing a meter's customer interface uses:
+// M-Bus long frames, HDLC frames, or bare APDUs, all on the same stream and
+// without being told which. Fed bytes as they arrive (any chunking), it finds
+// frame starts, checks lengths and checksums, resynchronises after garbage or
+// a broken frame by rescanning the bytes it buffered (so a good frame after a
+// damaged one is never lost), reassembles multi-frame telegrams (M-Bus CI,
+// HDLC segmentation) and General Block Transfer, and hands out whole APDUs.
+#pragma once
+#include <cstdint>
+
+#include "p1/base/capacities.h"
+#include "p1/pipeline/stream_counters.h"
+#include "p1/framing/frame_event.h"
+#include "p1/framing/frame_parsers.h"
+#include "p1/framing/general_block_transfer.h"
+
+namespace p1 {
+
+class FrameSync {
+ public:
+  explicit FrameSync(StreamCounters& counters) : counters_(counters) {}
+
+  // Consumes input and returns the next event. kNeedMore means the input is
+  // used up and nothing buffered is complete: call push() until it says so.
+  FrameEvent push(ByteSpan& input);
+  // End of input: the remaining complete frames, then one report of what is
+  // left incomplete. Call until kNeedMore.
+  FrameEvent finish();
+  void reset();
+  // The framing of the last good frame (for status displays).
+  Framing framing() const { return framing_; }
+
+ private:
+  ParsedFrame parse(ByteSpan view) const;
+  FrameEvent on_frame(const ParsedFrame& frame, Framing framing);
+  FrameEvent on_telegram(MutableByteSpan apdu, uint32_t frame);
+  ByteSpan pending() const { return ByteSpan(pending_ + start_, end_ - start_); }
+  size_t skip_to_candidate(ByteSpan view, size_t from) const;
+  bool is_candidate(uint8_t byte) const;
+
+  StreamCounters& counters_;
+  uint8_t pending_[kMaxFrameBytes];
+  size_t start_ = 0;
+  size_t end_ = 0;
+  uint8_t telegram_[kMaxTelegram];
+  size_t telegram_len_ = 0;
+  Framing assembling_ = Framing::kNone;  // framing of the telegram being reassembled
+  Framing framing_ = Framing::kNone;
+  bool seen_framed_ = false;             // M-Bus/HDLC seen: stop looking for bare APDUs
+  GbtAssembler gbt_;
+  uint32_t frame_number_ = 0;
+  bool finishing_ = false;
+  bool truncation_reported_ = false;
+  uint32_t deferred_frame_ = 0;  // a complete telegram waiting behind an error event
+};
+
+}  // namespace p1

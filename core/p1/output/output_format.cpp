@@ -1,0 +1,187 @@
+#include "p1/output/output_format.h"
+
+#include "p1/output/exact_decimal.h"
+#include "p1/cosem/gateway_fields.h"
+#include "p1/base/hex.h"
+#include "p1/base/text_buffer.h"
+
+namespace p1 {
+
+namespace {
+
+bool printable(ByteSpan text) {
+  for (uint8_t c : text) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+void put_text(TextBuffer& out, ByteSpan text, bool json) {
+  bool plain = true;  // printable and nothing to escape: copied as one block
+  for (uint8_t c : text) {
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.put(reinterpret_cast<const char*>(text.data()), text.size());
+    return;
+  }
+  if (!printable(text)) {
+    char* p = out.reserve(text.size() * 2);
+    if (p != nullptr) {
+      write_hex(text, CharSpan(p, text.size() * 2));
+      out.commit(text.size() * 2);
+    }
+    return;
+  }
+  for (uint8_t c : text) {
+    if (json && (c == '"' || c == '\\')) out.put('\\');
+    out.put(static_cast<char>(c));
+  }
+}
+
+void put_value(TextBuffer& out, const ReadingValue& value, bool json) {
+  switch (value.kind) {
+    case ReadingValue::Kind::kNumber: {
+      char* p = out.has_room(kDecimalMax) ? out.reserve(kDecimalMax) : nullptr;
+      if (p == nullptr) {
+        // Fall back to a bounded scratch so a short tail buffer still works.
+        char scratch[kDecimalMax];
+        size_t n = format_decimal(value.negative, value.magnitude, value.scaler, scratch);
+        out.put(scratch, n);
+      } else {
+        out.commit(format_decimal(value.negative, value.magnitude, value.scaler, p));
+      }
+      return;
+    }
+    case ReadingValue::Kind::kText:
+      if (json) out.put('"');
+      put_text(out, value.text, json);
+      if (json) out.put('"');
+      return;
+    case ReadingValue::Kind::kDateTime: {
+      char iso[DlmsDateTime::kIsoMax];
+      size_t n = value.time.to_iso(iso);
+      if (n == 0) {
+        out.put(json ? "null" : "");
+        return;
+      }
+      if (json) out.put('"');
+      out.put(iso, n);
+      if (json) out.put('"');
+      return;
+    }
+  }
+}
+
+void put_key(TextBuffer& out, const char* key, bool& first) {
+  if (!first) out.put(',');
+  first = false;
+  out.put('"');
+  out.put(key);
+  out.put("\":", 2);
+}
+
+}  // namespace
+
+Result<size_t> format_json(const Reading& reading, CharSpan buffer) {
+  TextBuffer out(buffer);
+  bool first = true;
+  out.put('{');
+  if (const ReadingValue* number = reading.find(obis::kMeterNumber)) {
+    put_key(out, "meternumber", first);
+    put_value(out, *number, true);
+  }
+  if (const DlmsDateTime* time = reading.timestamp()) {
+    char iso[DlmsDateTime::kIsoMax];
+    size_t n = time->to_iso(iso);
+    if (n > 0) {
+      put_key(out, "timestamp", first);
+      out.put('"');
+      out.put(iso, n);
+      out.put('"');
+    }
+  }
+  // One pass over the values instead of a search per field.
+  const ReadingValue* by_field[kGatewayFieldCount] = {};
+  for (size_t i = 0; i < reading.count; ++i) {
+    const ReadingValue& value = reading.values[i];
+    int index = gateway_field_index(value.obis);
+    if (index >= 0 && value.kind == ReadingValue::Kind::kNumber && by_field[index] == nullptr) by_field[index] = &value;
+  }
+  auto fields = gateway_fields();
+  for (size_t i = 0; i < kGatewayFieldCount; ++i) {
+    if (by_field[i] == nullptr) continue;
+    put_key(out, fields[i].name, first);
+    put_value(out, *by_field[i], true);
+  }
+  if (reading.security_control & 0x10) {
+    put_key(out, "tag_checked", first);
+    out.put(reading.tag_checked ? "true" : "false");
+  }
+  put_key(out, "obis", first);
+  out.put('{');
+  for (size_t i = 0; i < reading.count; ++i) {
+    const ReadingValue& value = reading.values[i];
+    if (i > 0) out.put(',');
+    out.put('"');
+    char dotted[Obis::kDottedMax];
+    out.put(dotted, value.obis.to_dotted(dotted));
+    out.put("\":", 2);
+    put_value(out, value, true);
+  }
+  out.put("}}", 2);
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+Result<size_t> format_raw_hex(const Reading& reading, CharSpan out) {
+  if (!write_hex(reading.plaintext, out)) return Error::kOutputTooSmall;
+  return reading.plaintext.size() * 2;
+}
+
+Result<size_t> format_value_text(const ReadingValue& value, CharSpan buffer) {
+  TextBuffer out(buffer);
+  put_value(out, value, false);
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+bool TopicValues::next(const char*& field, CharSpan value_out, size_t& value_len) {
+  // Index 0: meter number, 1: timestamp, 2..: gateway fields.
+  auto fields = gateway_fields();
+  while (index_ < 2 + fields.size()) {
+    size_t i = index_++;
+    TextBuffer out(value_out);
+    if (i == 0) {
+      const ReadingValue* number = reading_.find(obis::kMeterNumber);
+      if (number == nullptr) continue;
+      field = "meternumber";
+      put_value(out, *number, false);
+    } else if (i == 1) {
+      const DlmsDateTime* time = reading_.timestamp();
+      char iso[DlmsDateTime::kIsoMax];
+      size_t n = time != nullptr ? time->to_iso(iso) : 0;
+      if (n == 0) continue;
+      field = "timestamp";
+      out.put(iso, n);
+    } else {
+      const GatewayField& f = fields[i - 2];
+      const ReadingValue* value = reading_.find(f.obis);
+      if (value == nullptr || value->kind != ReadingValue::Kind::kNumber) continue;
+      field = f.name;
+      put_value(out, *value, false);
+    }
+    if (out.overflow()) {
+      overflow_ = true;
+      return false;
+    }
+    value_len = out.size();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace p1

@@ -1,0 +1,30 @@
+#include "p1/pipeline/meter_stream.h"
+
+namespace p1 {
+
+StreamEvent MeterStream::on_frame_event(const FrameEvent& event) {
+  StreamEvent out;
+  out.frame = event.frame;
+  switch (event.kind) {
+    case FrameEvent::Kind::kNeedMore:
+      return out;
+    case FrameEvent::Kind::kError:
+      out.kind = StreamEvent::Kind::kError;
+      out.error = event.error;
+      out.telegram = telegram_number_ + 1;
+      return out;
+    case FrameEvent::Kind::kTelegram:
+      break;
+  }
+  out.telegram = ++telegram_number_;
+  Error error = decoder_.decode(event.apdu, reading_);
+  out.kind = error == Error::kNone ? StreamEvent::Kind::kReading : StreamEvent::Kind::kError;
+  out.error = error;
+  return out;
+}
+
+StreamEvent MeterStream::push(ByteSpan& input) { return on_frame_event(reader_.push(input)); }
+
+StreamEvent MeterStream::finish() { return on_frame_event(reader_.finish()); }
+
+}  // namespace p1

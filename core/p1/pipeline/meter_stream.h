@@ -1,0 +1,50 @@
+// One meter's byte stream end to end: frames -> telegram -> Reading. This is
+// what front-ends (the Linux program, the firmware, the fuzzer) drive:
+//   while (!input.empty()) { auto e = stream.push(input); ... }
+#pragma once
+#include "p1/pipeline/stream_counters.h"
+#include "p1/framing/frame_sync.h"
+#include "p1/cosem/reading.h"
+#include "p1/pipeline/telegram_decoder.h"
+
+namespace p1 {
+
+struct StreamEvent {
+  enum class Kind : uint8_t { kNeedMore, kReading, kError };
+  Kind kind = Kind::kNeedMore;
+  Error error = Error::kNone;
+  uint32_t frame = 0;      // frame number the event concerns (1-based)
+  uint32_t telegram = 0;   // telegram number (1-based) for readings and decode errors
+
+  // True for a reading or an error, false for "need more input".
+  explicit operator bool() const { return kind != Kind::kNeedMore; }
+};
+
+class MeterStream {
+ public:
+  explicit MeterStream(AesGcmDecryptor* gcm) : reader_(counters_), decoder_(gcm, counters_) {}
+
+  TelegramDecoder& decoder() { return decoder_; }
+  const StreamCounters& counters() const { return counters_; }
+  // The reading of the last kReading event; valid until the next push().
+  const Reading& reading() const { return reading_; }
+
+  // Consumes input and returns the next event (reading or error); kNeedMore
+  // when the input is used up and nothing buffered is complete. Call until
+  // kNeedMore:  for (;;) { auto e = stream.push(in); if (!e) break; ... }
+  StreamEvent push(ByteSpan& input);
+  // End of input: what is left in the buffer, then an incomplete frame or
+  // telegram. Call until kNeedMore.
+  StreamEvent finish();
+
+ private:
+  StreamEvent on_frame_event(const FrameEvent& event);
+
+  StreamCounters counters_;
+  FrameSync reader_;
+  TelegramDecoder decoder_;
+  Reading reading_;
+  uint32_t telegram_number_ = 0;
+};
+
+}  // namespace p1
