@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "p1/crypto/keys.h"
+#include "p1/device/settings/settings.h"
 
 namespace p1d {
 
@@ -67,15 +68,26 @@ struct Config {
   std::string describe() const;
 };
 
-// Loads a TOML file into `config`. Returns an error message, empty if fine.
+// Loads a TOML file into `config`. Every key goes through the one validator
+// of config_keys.h; unknown keys and wrong types are refused. Returns an error
+// message naming the file, the line and what is expected; empty if fine.
 std::string load_config_file(const std::string& path, Config& config);
-// Applies P1BRIDGE_* environment variables.
-void apply_environment(Config& config);
-// Checks every value and parses keys. Returns the first problem, empty if fine.
+// Applies the P1BRIDGE_* environment variables (config_keys.cpp lists them);
+// a bad value is refused like a bad file value. Returns an error or empty.
+std::string apply_environment(Config& config);
+// Applies one command-line flag, e.g. ("mqtt", "port", "1883"); meter keys go
+// to the first meter (created if needed).
+std::string apply_flag(Config& config, const std::string& section, const std::string& name, const std::string& text);
+// Cross-field checks (a meter configured, distinct base topics, CA file
+// readable) and key parsing. Returns the first problem, empty if fine.
 std::string validate(Config& config);
 
-bool parse_mode_list(const std::string& text, MqttConfig& mqtt);
-// Writes `config` as TOML (mode 0600, replaced atomically). Error message or empty.
-std::string save_config_file(const std::string& path, const Config& config);
+// Saves what the wizard or the web page changed: `before` is what they were
+// shown, `after` what they return. Only the settings that differ are written,
+// into the file as it is on disk (not the merged configuration), so a value
+// that came from the environment or a flag never lands in the file and
+// nothing else in it changes. `before` == nullptr writes every setting (a new
+// file). Mode 0600, replaced atomically. Error message or empty.
+std::string save_settings(const std::string& path, const p1::Settings* before, const p1::Settings& after);
 
 }  // namespace p1d

@@ -1,6 +1,9 @@
 // p1bridge: smart-meter telegrams to JSON and MQTT.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "config.h"
 #include "decode_command.h"
@@ -11,73 +14,46 @@ namespace {
 
 struct RunFlags {
   std::string config_file;
-  std::string port, key, auth_key, base, profile, parity, modes, log_level, queue_dir;
-  std::string mqtt_host, mqtt_user, mqtt_password, mqtt_client_id, fingerprint, ca_file;
-  int baud = 0, mqtt_port = 0, qos = -1, status_interval = 0;
-  bool retain = false, no_discovery = false, check = false, no_web = false;
-  int web_port = 0;
-  std::string web_bind, web_key;
+  // Each flag is (section, key, value) of config_keys.h, checked by the same
+  // validator as the file and the environment.
+  std::vector<std::pair<std::string, std::string>> values;  // "mqtt.port" -> "1883"
+  bool check = false, no_web = false, retain = false, no_discovery = false;
 };
 
 // Builds the configuration: file, then environment, then flags.
 int build_config(const RunFlags& f, p1d::Config& config) {
-  if (!f.config_file.empty()) {
-    std::string error = p1d::load_config_file(f.config_file, config);
-    if (!error.empty()) {
-      std::fprintf(stderr, "p1bridge run: %s\n", error.c_str());
-      return p1d::kExitUsage;
-    }
-  }
-  if (!f.port.empty()) {
-    if (config.meters.empty()) config.meters.emplace_back();
-    config.meters[0].source = f.port;
-  }
-  p1d::apply_environment(config);
-  if (!config.meters.empty()) {
-    p1d::MeterConfig& m = config.meters[0];
-    if (!f.key.empty()) m.key_hex = f.key;
-    if (!f.auth_key.empty()) m.auth_key_hex = f.auth_key;
-    if (!f.base.empty()) m.base = f.base;
-    if (!f.profile.empty()) m.profile = f.profile;
-    if (f.baud != 0) m.baud = f.baud;
-    if (!f.parity.empty()) {
-      if (f.parity == "none" || f.parity == "N") m.parity = p1d::Parity::kNone;
-      else if (f.parity == "even" || f.parity == "E") m.parity = p1d::Parity::kEven;
-      else if (f.parity == "odd" || f.parity == "O") m.parity = p1d::Parity::kOdd;
-      else {
-        std::fprintf(stderr, "p1bridge run: --parity must be none, even or odd\n");
-        return p1d::kExitUsage;
-      }
-    }
-  }
-  p1d::MqttConfig& q = config.mqtt;
-  if (!f.mqtt_host.empty()) q.host = f.mqtt_host;
-  if (f.mqtt_port != 0) q.port = f.mqtt_port;
-  if (!f.mqtt_user.empty()) q.user = f.mqtt_user;
-  if (!f.mqtt_password.empty()) q.password = f.mqtt_password;
-  if (!f.mqtt_client_id.empty()) q.client_id = f.mqtt_client_id;
-  if (!f.fingerprint.empty()) q.fingerprint = f.fingerprint;
-  if (!f.ca_file.empty()) q.ca_file = f.ca_file;
-  if (f.qos >= 0) q.qos = f.qos;
-  if (f.retain) q.retain = true;
-  if (f.no_discovery) q.discovery = false;
-  if (!f.modes.empty() && !p1d::parse_mode_list(f.modes, q)) {
-    std::fprintf(stderr, "p1bridge run: --mode takes raw, topics and/or json, comma-separated\n");
-    return p1d::kExitUsage;
-  }
-  if (!f.queue_dir.empty()) config.queue_dir = f.queue_dir;
-  if (f.web_port != 0) config.web.port = f.web_port;
-  if (!f.web_bind.empty()) config.web.bind = f.web_bind;
-  if (!f.web_key.empty()) config.web.key = f.web_key;
-  if (f.no_web) config.web.enabled = false;
-  if (!f.log_level.empty()) config.log_level = f.log_level;
-  if (f.status_interval > 0) config.status_interval = f.status_interval;
-  std::string error = p1d::validate(config);
-  if (!error.empty()) {
+  auto fail = [](const std::string& error) {
     std::fprintf(stderr, "p1bridge run: %s\n", error.c_str());
     return p1d::kExitUsage;
+  };
+  if (!f.config_file.empty()) {
+    std::string error = p1d::load_config_file(f.config_file, config);
+    if (!error.empty()) return fail(error);
   }
+  // --port creates the first meter, so the environment's key reaches it.
+  for (const auto& [name, value] : f.values) {
+    if (name == "meter.source" && config.meters.empty()) config.meters.emplace_back();
+  }
+  std::string error = p1d::apply_environment(config);
+  if (!error.empty()) return fail(error);
+  std::vector<std::pair<std::string, std::string>> values = f.values;
+  if (f.retain) values.emplace_back("mqtt.retain", "true");
+  if (f.no_discovery) values.emplace_back("mqtt.discovery", "false");
+  if (f.no_web) values.emplace_back("web.enabled", "false");
+  for (const auto& [name, value] : values) {
+    size_t dot = name.find('.');
+    error = p1d::apply_flag(config, name.substr(0, dot), name.substr(dot + 1), value);
+    if (!error.empty()) return fail("--" + error);
+  }
+  error = p1d::validate(config);
+  if (!error.empty()) return fail(error);
   return p1d::kExitOk;
+}
+
+// A string option that records (key, value) in the order given.
+void add_value(CLI::App* app, RunFlags& flags, const std::string& names, const std::string& key, const std::string& help) {
+  app->add_option_function<std::string>(
+      names, [&flags, key](const std::string& v) { flags.values.emplace_back(key, v); }, help);
 }
 
 }  // namespace
@@ -100,30 +76,30 @@ int main(int argc, char** argv) {
   RunFlags run;
   CLI::App* run_cmd = app.add_subcommand("run", "Read meters and publish their values to an MQTT broker");
   run_cmd->add_option("-c,--config", run.config_file, "Configuration file (TOML; see p1bridge.example.toml)");
-  run_cmd->add_option("--port", run.port, "Meter source: serial device, tcp://host:port, file:path or - (first meter)");
-  run_cmd->add_option("-k,--key", run.key, "Decryption key (32 hex digits); or P1BRIDGE_KEY");
-  run_cmd->add_option("-a,--auth-key", run.auth_key, "Authentication key (32 hex digits)");
-  run_cmd->add_option("--baud", run.baud, "Line speed (default 2400)");
-  run_cmd->add_option("--parity", run.parity, "none, even (default) or odd");
-  run_cmd->add_option("--base", run.base, "MQTT base topic (default smartmeter)");
-  run_cmd->add_option("-p,--profile", run.profile, "Body layout instead of detecting it");
-  run_cmd->add_option("--mqtt-host", run.mqtt_host, "Broker host (default 127.0.0.1); or P1BRIDGE_MQTT_HOST");
-  run_cmd->add_option("--mqtt-port", run.mqtt_port, "Broker port (default 1883)");
-  run_cmd->add_option("--mqtt-user", run.mqtt_user, "Broker user (default power-meter)");
-  run_cmd->add_option("--mqtt-password", run.mqtt_password, "Broker password; better: P1BRIDGE_MQTT_PASSWORD");
-  run_cmd->add_option("--client-id", run.mqtt_client_id, "MQTT client id (default p1bridge)");
-  run_cmd->add_option("--qos", run.qos, "QoS 0, 1 (default) or 2");
+  add_value(run_cmd, run, "--port", "meter.source", "Meter source: serial device, tcp://host:port, file:path or - (first meter)");
+  add_value(run_cmd, run, "-k,--key", "meter.key", "Decryption key (32 hex digits); better: P1BRIDGE_KEY");
+  add_value(run_cmd, run, "-a,--auth-key", "meter.auth_key", "Authentication key (32 hex digits); or P1BRIDGE_AUTH_KEY");
+  add_value(run_cmd, run, "--baud", "meter.baud", "Line speed (default 2400)");
+  add_value(run_cmd, run, "--parity", "meter.parity", "none, even (default) or odd");
+  add_value(run_cmd, run, "--base", "meter.base", "MQTT base topic (default smartmeter)");
+  add_value(run_cmd, run, "-p,--profile", "meter.profile", "Body layout instead of detecting it");
+  add_value(run_cmd, run, "--mqtt-host", "mqtt.host", "Broker host (default 127.0.0.1); or P1BRIDGE_MQTT_HOST");
+  add_value(run_cmd, run, "--mqtt-port", "mqtt.port", "Broker port (default 1883)");
+  add_value(run_cmd, run, "--mqtt-user", "mqtt.user", "Broker user (default power-meter)");
+  add_value(run_cmd, run, "--mqtt-password", "mqtt.password", "Broker password; better: P1BRIDGE_MQTT_PASSWORD");
+  add_value(run_cmd, run, "--client-id", "mqtt.client_id", "MQTT client id (default p1bridge)");
+  add_value(run_cmd, run, "--qos", "mqtt.qos", "QoS 0, 1 (default) or 2");
   run_cmd->add_flag("--retain", run.retain, "Publish values retained");
-  run_cmd->add_option("--mode", run.modes, "Output modes: raw,topics,json (default json)");
+  add_value(run_cmd, run, "--mode", "mqtt.modes", "Output modes: raw,topics,json (default json)");
   run_cmd->add_flag("--no-discovery", run.no_discovery, "Do not announce sensors to Home Assistant");
-  run_cmd->add_option("--fingerprint", run.fingerprint, "Pin the broker certificate: SHA-1/SHA-256 hex, or [insecure]");
-  run_cmd->add_option("--ca-file", run.ca_file, "Verify the broker against this CA certificate (TLS)");
-  run_cmd->add_option("--queue-dir", run.queue_dir, "Directory of the delivery queue (default /var/lib/p1bridge)");
-  run_cmd->add_option("--log-level", run.log_level, "debug, info (default), warn or error");
-  run_cmd->add_option("--status-interval", run.status_interval, "Seconds between status reports (default 60)");
-  run_cmd->add_option("--web-port", run.web_port, "Port of the configuration page (default 8080)");
-  run_cmd->add_option("--web-bind", run.web_bind, "Address the page listens on (default 0.0.0.0)");
-  run_cmd->add_option("--web-key", run.web_key, "Passkey of the page; better: P1BRIDGE_WEB_KEY or the config file");
+  add_value(run_cmd, run, "--fingerprint", "mqtt.fingerprint", "Pin the broker certificate: SHA-1/SHA-256 hex, or [insecure]");
+  add_value(run_cmd, run, "--ca-file", "mqtt.ca_file", "Verify the broker against this CA certificate (TLS)");
+  add_value(run_cmd, run, "--queue-dir", "queue.dir", "Directory of the delivery queue (default /var/lib/p1bridge)");
+  add_value(run_cmd, run, "--log-level", "log.level", "debug, info (default), warn or error");
+  add_value(run_cmd, run, "--status-interval", "log.status_interval", "Seconds between status reports (default 60)");
+  add_value(run_cmd, run, "--web-port", "web.port", "Port of the configuration page (default 8080)");
+  add_value(run_cmd, run, "--web-bind", "web.bind", "Address the page listens on (default 0.0.0.0)");
+  add_value(run_cmd, run, "--web-key", "web.key", "Passkey of the page; better: P1BRIDGE_WEB_KEY or the config file");
   run_cmd->add_flag("--no-web", run.no_web, "No configuration page");
   run_cmd->add_flag("--check", run.check, "Validate the configuration, print it (secrets hidden) and exit");
 

@@ -11,7 +11,7 @@
 #include "decode_command.h"
 #include "linux_platform.h"
 #include "p1/device/setup_wizard.h"
-#include "settings_bridge.h"
+#include "config_keys.h"
 
 namespace p1d {
 
@@ -57,7 +57,8 @@ int run_setup(const std::string& path) {
   LinuxRandom random;
   p1::SetupWizard wizard(out, random, false);
   if (exists) out.print(("Editing " + path + "\r\n").c_str());
-  wizard.start(settings_from_config(config), false, now_ms());
+  const p1::Settings shown = settings_from_config(config);
+  wizard.start(shown, false, now_ms());
   {
     RawTerminal terminal;
     char c;
@@ -68,8 +69,8 @@ int run_setup(const std::string& path) {
     }
   }
   if (wizard.outcome() != p1::SetupWizard::Outcome::kSaved) return kExitDecodeFailed;
-  apply_settings(wizard.result(), config);
-  std::string error = save_config_file(path, config);
+  // Only what was changed is written; a new file gets every setting.
+  std::string error = save_settings(path, exists ? &shown : nullptr, wizard.result());
   if (!error.empty()) {
     std::fprintf(stderr, "p1bridge setup: %s\n", error.c_str());
     return kExitDecodeFailed;

@@ -23,6 +23,8 @@ class WebState {
   void resize(size_t meters);
   void set_meter(size_t index, const std::string& name, const std::string& base);
   void update(size_t index, const std::string& reading_json, const std::string& status_json);
+  // {"meters":[...]} as the page's "values" call answers, from the JSON
+  // texts the run loop published (no parse, no re-serialisation).
   std::string values_json() const;
 
  private:

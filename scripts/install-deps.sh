@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libbearssl-dev libmbedtls-dev      # crypto backends (ESP8266 / ESP32 libraries)
   libcli11-dev nlohmann-json3-dev    # command line, test data
+  libjsmn-dev                        # the web exchange's JSON reader (core, no heap)
   libtomlplusplus-dev                # p1bridge run's config file
   libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
   libcpp-httplib-dev                 # the configuration page's HTTP server

@@ -99,12 +99,12 @@ TEST(Setup, WizardWritesAPrivateConfigThatRunAccepts) {
   ASSERT_EQ(stat(config.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   std::string text = p1it::read_text(config);
-  EXPECT_NE(text.find("host = \"broker.lan\""), std::string::npos) << text;
+  EXPECT_NE(text.find("host = 'broker.lan'"), std::string::npos) << text;
   EXPECT_NE(text.find("port = 8883"), std::string::npos);
-  EXPECT_NE(text.find("password = \"s3cret-pass\""), std::string::npos);
-  EXPECT_NE(text.find("modes = [\"topics\", \"json\"]"), std::string::npos);
-  EXPECT_NE(text.find("source = \"/dev/ttyUSB1\""), std::string::npos);
-  EXPECT_NE(text.find("key = \"36C66639E48A8CA4D6BC8B282A793BBB\""), std::string::npos);
+  EXPECT_NE(text.find("password = 's3cret-pass'"), std::string::npos);
+  EXPECT_NE(text.find("modes = [ 'topics', 'json' ]"), std::string::npos);
+  EXPECT_NE(text.find("source = '/dev/ttyUSB1'"), std::string::npos);
+  EXPECT_NE(text.find("key = '36C66639E48A8CA4D6BC8B282A793BBB'"), std::string::npos);
 
   // p1bridge run accepts what setup wrote.
   p1it::Process check;

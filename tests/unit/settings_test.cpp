@@ -70,7 +70,20 @@ TEST(Settings, ValidatorsAcceptAndRefuse) {
       {SettingId::kWebKey, "", true},
       {SettingId::kWebKey, "abcd1234", true},
       {SettingId::kWebKey, "short", false},
-      {SettingId::kWebKey, "with space1", false},
+      {SettingId::kWebKey, "with space1", true},
+      {SettingId::kWebKey, "correct-horse-battery", true},
+      {SettingId::kWebKey, " leading-space", false},
+      {SettingId::kWebKey, "tab\there-is-bad", false},
+      {SettingId::kMeterKey, "36:C6:66:39:E4:8A:8C:A4:D6:BC:8B:28:2A:79:3B:BB", true},
+      {SettingId::kMeterKey, "36 C6 66 39 E4 8A 8C A4 D6 BC 8B 28 2A 79 3B BB", true},
+      {SettingId::kSerialPort, "/dev/ttyUSB0", true},
+      {SettingId::kSerialPort, "tcp://192.168.1.5:2000", true},
+      {SettingId::kSerialPort, "tcp://host", false},
+      {SettingId::kSerialPort, "tcp://:2000", false},
+      {SettingId::kSerialPort, "tcp://host:99999", false},
+      {SettingId::kSerialPort, "file:/tmp/capture.hex", true},
+      {SettingId::kSerialPort, "-", true},
+      {SettingId::kSerialPort, "ttyUSB0", false},
       {SettingId::kWifiPassword, "", true},
       {SettingId::kWifiPassword, "1234567", false},
       {SettingId::kMeterProfile, "auto", true},
@@ -94,6 +107,42 @@ TEST(Settings, ValidatorsAcceptAndRefuse) {
   }
   Settings s;
   EXPECT_EQ(s.set(SettingId::kWifiSsid, std::string(33, 'x').c_str()), SettingError::kTooLong);
+}
+
+// Every spelling of a key is the same key, stored once in canonical form.
+TEST(Settings, KeysAndFingerprintsAreNormalisedOnce) {
+  const char* spellings[] = {"36C66639E48A8CA4D6BC8B282A793BBB", "36c66639e48a8ca4d6bc8b282a793bbb",
+                             "36:C6:66:39:E4:8A:8C:A4:D6:BC:8B:28:2A:79:3B:BB",
+                             "36 C6 66 39 E4 8A 8C A4 D6 BC 8B 28 2A 79 3B BB",
+                             "36-c6-66-39-e4-8a-8c-a4-d6-bc-8b-28-2a-79-3b-bb"};
+  for (const char* spelling : spellings) {
+    Settings s;
+    ASSERT_EQ(s.set(SettingId::kMeterKey, spelling), SettingError::kNone) << spelling;
+    EXPECT_STREQ(s.get(SettingId::kMeterKey), "36C66639E48A8CA4D6BC8B282A793BBB") << spelling;
+  }
+  Settings s;
+  ASSERT_EQ(s.set(SettingId::kMqttFingerprint, "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01"),
+            SettingError::kNone);
+  EXPECT_STREQ(s.get(SettingId::kMqttFingerprint), "ABCDEF0123456789ABCDEF0123456789ABCDEF01");
+  ASSERT_EQ(s.set(SettingId::kMqttFingerprint, "[insecure]"), SettingError::kNone);
+  EXPECT_STREQ(s.get(SettingId::kMqttFingerprint), "[insecure]");
+  ASSERT_EQ(s.set(SettingId::kSerialFormat, "8e1"), SettingError::kNone);
+  EXPECT_STREQ(s.get(SettingId::kSerialFormat), "8E1");
+}
+
+TEST(Settings, StorageIsAsLargeAsTheSchema) {
+  size_t sum = 0;
+  for (const p1::SettingSpec& spec : p1::setting_specs()) sum += spec.capacity + 1u;
+  EXPECT_EQ(sizeof(Settings), sum);
+  // Every field holds a value of its full capacity without touching its neighbours.
+  Settings s;
+  for (const p1::SettingSpec& spec : p1::setting_specs()) {
+    if (spec.id != SettingId::kWifiSsid && spec.id != SettingId::kMqttUser) continue;
+    ASSERT_EQ(s.set(spec.id, std::string(spec.capacity, 'x').c_str()), SettingError::kNone);
+  }
+  EXPECT_STREQ(s.get(SettingId::kWifiPassword), "");
+  EXPECT_STREQ(s.get(SettingId::kMqttHost), "127.0.0.1");
+  EXPECT_STREQ(s.get(SettingId::kMqttPassword), "");
 }
 
 TEST(Settings, FindByKey) {

@@ -121,7 +121,7 @@ test('a changed setting is saved to the config file and shown after a reload', a
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
   await page.waitForSelector('#save-status:has-text("Saved")');
-  assert.match(readFileSync(configPath, 'utf8'), /base = "home\/power"/);
+  assert.match(readFileSync(configPath, 'utf8'), /base = ['"]home\/power['"]/);
   await page.reload();
   await login(WEB_KEY);
   await page.waitForSelector('#f-mqtt_base');
@@ -150,7 +150,7 @@ test('secrets never reach the browser, and an empty secret field keeps the store
   await page.fill('#f-mqtt_client_id', 'p1bridge');
   await page.click('#save');
   await page.waitForSelector('#save-status:has-text("Saved")');
-  assert.match(readFileSync(configPath, 'utf8'), new RegExp(`key = "${METER_KEY}"`));
+  assert.match(readFileSync(configPath, 'utf8'), new RegExp(`key = ['"]${METER_KEY}['"]`));
 });
 
 test('a recorded settings request replayed is rejected', async () => {
@@ -166,7 +166,7 @@ test('a recorded settings request replayed is rejected', async () => {
   const replay = await fetch(`http://127.0.0.1:${webPort}/api/call`, { method: 'POST', body });
   assert.equal(replay.status, 403);
   assert.equal((await replay.json()).error, 'expired or reused request');
-  assert.match(readFileSync(configPath, 'utf8'), /base = "home\/power"/);
+  assert.match(readFileSync(configPath, 'utf8'), /base = ['"]home\/power['"]/);
 });
 
 test('the restart action restarts p1bridge with the saved settings', async () => {

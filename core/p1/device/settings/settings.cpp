@@ -23,6 +23,8 @@ bool printable(Span<const char> v) {
   return true;
 }
 
+constexpr char kInsecure[] = "[insecure]";
+
 size_t count_hex(Span<const char> v, bool allow_separators) {
   size_t n = 0;
   for (char c : v) {
@@ -54,8 +56,8 @@ bool port(Span<const char> v) {
   return n >= 1 && n <= 65535;
 }
 bool fingerprint(Span<const char> v) {
-  if (equals(v, "[insecure]")) return true;
-  size_t n = count_hex(v, true);
+  if (equals(v, kInsecure)) return true;
+  size_t n = count_hex(v, false);
   return n == 40 || n == 64;
 }
 bool client_id(Span<const char> v) {
@@ -82,13 +84,15 @@ bool message_mode(Span<const char> v) {
   }
   return true;
 }
+// A passkey a person types (a phrase like "correct-horse-battery" is fine):
+// printable ASCII; empty means "generate one".
 bool web_key(Span<const char> v) {
-  if (v.empty()) return true;  // generated
+  if (v.empty()) return true;
   if (v.size() < 8) return false;
   for (char c : v) {
-    if (!is_alnum(c)) return false;
+    if (c < 0x20 || c > 0x7E) return false;
   }
-  return true;
+  return v[0] != ' ' && v[v.size() - 1] != ' ';
 }
 bool aes_key(Span<const char> v) { return v.empty() || count_hex(v, false) == 32; }
 bool profile(Span<const char> v) {
@@ -100,7 +104,8 @@ bool profile(Span<const char> v) {
 }
 bool boolean(Span<const char> v) { return equals(v, "0") || equals(v, "1"); }
 bool baud(Span<const char> v) {
-  static const char* kRates[] = {"300", "600", "1200", "2400", "4800", "9600", "19200", "38400", "57600", "115200"};
+  static const char* const kRates[] = {"300",   "600",   "1200",  "2400",   "4800",  "9600",
+                                       "19200", "38400", "57600", "115200", "230400"};
   for (const char* r : kRates) {
     if (equals(v, r)) return true;
   }
@@ -111,21 +116,65 @@ bool serial_format(Span<const char> v) {
          (v[2] == '1' || v[2] == '2');
 }
 
+bool starts_with(Span<const char> v, const char* prefix) {
+  size_t n = std::strlen(prefix);
+  return v.size() >= n && std::memcmp(v.data(), prefix, n) == 0;
+}
+
+// Serial device, tcp://host:port (ser2net; the port is required), file:path
+// (a capture replayed) or "-" (stdin).
 bool serial_port(Span<const char> v) {
   if (v.empty() || !printable(v)) return false;
-  return v[0] == '/' || (v.size() > 6 && std::memcmp(v.data(), "tcp://", 6) == 0);
+  if (equals(v, "-") || v[0] == '/') return true;
+  if (starts_with(v, "file:")) return v.size() > 5;
+  if (!starts_with(v, "tcp://")) return false;
+  Span<const char> rest = v.subspan(6);
+  size_t colon = SIZE_MAX;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == ':') colon = i;
+  }
+  if (colon == SIZE_MAX || colon == 0) return false;
+  return host(rest.first(colon)) && port(rest.subspan(colon + 1));
+}
+
+// ---- normalisers ----------------------------------------------------------
+
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// Operators print keys in groups ("36:C6:66..", "36 C6 66..", "36-C6-.."):
+// all spellings become the same 32 upper-case digits.
+size_t hex_without_separators(Span<const char> v, CharSpan out) {
+  if (equals(v, kInsecure)) {
+    if (v.size() > out.size()) return SIZE_MAX;
+    std::memcpy(out.data(), v.data(), v.size());
+    return v.size();
+  }
+  size_t n = 0;
+  for (char c : v) {
+    if (c == ' ' || c == ':' || c == '-') continue;
+    if (n == out.size()) return SIZE_MAX;
+    out[n++] = upper(c);
+  }
+  return n;
+}
+
+size_t upper_case(Span<const char> v, CharSpan out) {
+  if (v.size() > out.size()) return SIZE_MAX;
+  for (size_t i = 0; i < v.size(); ++i) out[i] = upper(v[i]);
+  return v.size();
 }
 
 using K = SettingKind;
-const SettingSpec kSpecs[] = {
+constexpr SettingSpec kSpecs[] = {
     {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, SettingScope::kDevice},
     {SettingId::kWifiPassword, "wifi_password", "WiFi password", K::kSecret, 63, "", "8 to 63 characters, or empty",
      wifi_password, SettingScope::kDevice},
     {SettingId::kMqttHost, "mqtt_host", "MQTT broker address", K::kText, 64, "127.0.0.1",
      "a host name or IP address", host, SettingScope::kBoth},
     {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, SettingScope::kBoth},
-    {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 95, "[insecure]",
-     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, SettingScope::kBoth},
+    {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 64, "[insecure]",
+     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, SettingScope::kBoth,
+     hex_without_separators},
     {SettingId::kMqttUser, "mqtt_user", "MQTT user", K::kText, 32, "power-meter", "up to 32 characters", any_text,
      SettingScope::kBoth},
     {SettingId::kMqttPassword, "mqtt_password", "MQTT password", K::kSecret, 64, "", "up to 64 characters", any_text,
@@ -136,24 +185,45 @@ const SettingSpec kSpecs[] = {
      "a topic without + or # and without leading or trailing /", base_topic, SettingScope::kBoth},
     {SettingId::kMessageMode, "message_mode", "Message mode (0 raw, 1 topics, 2 JSON)", K::kChoice, 3, "2",
      "0, 1, 2 or a combination such as 12", message_mode, SettingScope::kBoth},
-    {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 32, "",
-     "8 to 32 letters and digits (empty: generate one)", web_key, SettingScope::kBoth},
+    {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 64, "",
+     "8 to 64 printable characters (empty: generate one)", web_key, SettingScope::kBoth},
     {SettingId::kMeterKey, "meter_key", "Meter decryption key", K::kSecret, 32, "",
-     "32 hex digits (16 bytes) from the grid operator", aes_key, SettingScope::kBoth},
+     "32 hex digits (16 bytes) from the grid operator; spaces, : or - between pairs are fine", aes_key,
+     SettingScope::kBoth, hex_without_separators},
     {SettingId::kAuthKey, "auth_key", "Meter authentication key", K::kSecret, 32, "",
-     "32 hex digits, or empty if the meter does not authenticate", aes_key, SettingScope::kBoth},
+     "32 hex digits, or empty if the meter does not authenticate", aes_key, SettingScope::kBoth,
+     hex_without_separators},
     {SettingId::kMeterProfile, "meter_profile", "Meter profile", K::kChoice, 24, "auto",
      "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, SettingScope::kBoth},
     {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery (1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
      boolean, SettingScope::kBoth},
     {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kNumber, 6, "2400",
-     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200", baud, SettingScope::kBoth},
+     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 or 230400", baud, SettingScope::kBoth},
     {SettingId::kSerialFormat, "serial_format", "Serial format", K::kText, 3, "8E1",
-     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, SettingScope::kBoth},
+     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, SettingScope::kBoth, upper_case},
     {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
-     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, or tcp://host:port", serial_port, SettingScope::kHost},
+     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", serial_port,
+     SettingScope::kHost},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
+
+// Each value's place in the packed storage, computed from the capacities at
+// compile time (a table in flash, not RAM).
+struct Offsets {
+  uint16_t of[kSettingCount + 1] = {};
+  constexpr Offsets() {
+    for (size_t i = 0; i < kSettingCount; ++i) of[i + 1] = static_cast<uint16_t>(of[i] + kSpecs[i].capacity + 1);
+  }
+};
+constexpr Offsets kOffsets{};
+static_assert(kOffsets.of[kSettingCount] == kSettingsStorage, "kSettingsStorage = sum of (capacity + 1)");
+constexpr bool ids_in_order() {
+  for (size_t i = 0; i < kSettingCount; ++i) {
+    if (static_cast<size_t>(kSpecs[i].id) != i || kSpecs[i].capacity > Settings::kMaxValue) return false;
+  }
+  return true;
+}
+static_assert(ids_in_order(), "specs in SettingId order, capacities within kMaxValue");
 
 }  // namespace
 
@@ -180,31 +250,53 @@ const char* describe(SettingError error) {
   return "invalid";
 }
 
+size_t Settings::offset(SettingId id) { return kOffsets.of[static_cast<size_t>(id)]; }
+
 void Settings::set_defaults() {
-  for (const SettingSpec& s : kSpecs) {
-    size_t n = std::strlen(s.fallback);
-    std::memcpy(values_[static_cast<size_t>(s.id)], s.fallback, n + 1);
+  for (const SettingSpec& spec : kSpecs) {
+    size_t n = std::strlen(spec.fallback);
+    std::memcpy(storage_ + offset(spec.id), spec.fallback, n + 1);
   }
 }
 
 size_t Settings::length(SettingId id) const { return std::strlen(get(id)); }
 
-SettingError Settings::set(SettingId id, Span<const char> value) {
+SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, size_t& out_len) {
   if (id >= SettingId::kCount) return SettingError::kUnknownField;
   const SettingSpec& spec = setting_spec(id);
-  if (value.size() > spec.capacity) return SettingError::kTooLong;
-  if (!spec.valid(value)) return SettingError::kInvalid;
-  char* slot = values_[static_cast<size_t>(id)];
-  std::memcpy(slot, value.data(), value.size());
-  slot[value.size()] = '\0';
+  if (value.size() > kMaxSettingInput) return SettingError::kTooLong;
+  size_t n;
+  if (spec.normalise != nullptr) {
+    n = spec.normalise(value, out);
+    if (n == SIZE_MAX) return SettingError::kTooLong;
+  } else {
+    if (value.size() > out.size()) return SettingError::kTooLong;
+    std::memcpy(out.data(), value.data(), value.size());
+    n = value.size();
+  }
+  Span<const char> canonical(out.data(), n);
+  if (!spec.valid(canonical)) return SettingError::kInvalid;
+  if (n > spec.capacity) return SettingError::kTooLong;
+  out_len = n;
+  return SettingError::kNone;
+}
+
+SettingError Settings::set(SettingId id, Span<const char> value) {
+  char canonical[kMaxSettingInput];
+  size_t n = 0;
+  SettingError error = check_setting(id, value, CharSpan(canonical, sizeof canonical), n);
+  if (error != SettingError::kNone) return error;
+  char* slot = storage_ + offset(id);
+  std::memcpy(slot, canonical, n);
+  slot[n] = '\0';
   return SettingError::kNone;
 }
 
 SettingError Settings::set(SettingId id, const char* value) { return set(id, Span<const char>(value, std::strlen(value))); }
 
 bool Settings::operator==(const Settings& other) const {
-  for (size_t i = 0; i < kSettingCount; ++i) {
-    if (std::strcmp(values_[i], other.values_[i]) != 0) return false;
+  for (const SettingSpec& spec : kSpecs) {
+    if (std::strcmp(get(spec.id), other.get(spec.id)) != 0) return false;
   }
   return true;
 }

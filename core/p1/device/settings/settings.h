@@ -1,7 +1,10 @@
 // The settings of a p1bridge installation: one schema shared by the serial
-// wizard, the web page, the Linux config file and the firmware's flash.
-// Every field has a default and a validator; a value that does not validate
-// is refused with what was expected, and never stored.
+// wizard, the web page, the Linux config file (and its environment variables
+// and flags) and the firmware's flash. Every field has a default, one
+// validator and, where a value has several spellings (keys, fingerprints),
+// one normaliser: whichever path a value takes, it is accepted or refused
+// alike and stored in the same canonical form. A refused value is explained
+// with what was expected and never stored.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -47,8 +50,12 @@ struct SettingSpec {
   uint8_t capacity;      // longest value in characters
   const char* fallback;  // default
   const char* expected;  // shown when a value is refused
-  bool (*valid)(Span<const char> value);
+  bool (*valid)(Span<const char> value);  // on the normalised value
   SettingScope scope;
+  // Canonical spelling (keys: 32 upper-case hex digits without separators);
+  // nullptr when the value is stored as given. Writes at most `out.size()`
+  // chars and returns the length, or SIZE_MAX when it does not fit.
+  size_t (*normalise)(Span<const char> value, CharSpan out) = nullptr;
   bool applies(bool device) const {
     return scope == SettingScope::kBoth || (scope == SettingScope::kDevice) == device;
   }
@@ -58,23 +65,35 @@ Span<const SettingSpec> setting_specs();
 const SettingSpec& setting_spec(SettingId id);
 const SettingSpec* find_setting(Span<const char> key);
 
-// Values as text, in fixed storage (no heap).
+// The one validator: normalises `value` into `out` (which must hold
+// kMaxSettingInput chars) and checks it. On success `out_len` is the length
+// of the canonical value.
+SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, size_t& out_len);
+
+// Longest value any path may hand in (a key written with separators).
+constexpr size_t kMaxSettingInput = 128;
+// Sum over the schema of (capacity + 1): every value in one packed block.
+constexpr size_t kSettingsStorage = 689;
+
+// Values as text, in fixed storage sized by the schema (no heap).
 class Settings {
  public:
   Settings() { set_defaults(); }
   void set_defaults();
-  const char* get(SettingId id) const { return values_[static_cast<size_t>(id)]; }
+  const char* get(SettingId id) const { return storage_ + offset(id); }
   size_t length(SettingId id) const;
-  // Validates `value` and stores it; on error nothing changes.
+  // Validates `value` and stores its canonical form; on error nothing changes.
   SettingError set(SettingId id, Span<const char> value);
   SettingError set(SettingId id, const char* value);
   bool operator==(const Settings& other) const;
   bool operator!=(const Settings& other) const { return !(*this == other); }
 
+  // Longest canonical value of any setting.
   static constexpr size_t kMaxValue = 95;
 
  private:
-  char values_[kSettingCount][kMaxValue + 1];
+  static size_t offset(SettingId id);
+  char storage_[kSettingsStorage];
 };
 
 bool setting_is_secret(SettingId id);

@@ -1,0 +1,263 @@
+#include "p1/device/web/sealed_calls.h"
+
+#include <cstring>
+
+#include "p1/base/hex.h"
+#include "p1/device/web/json_object_reader.h"
+#include "p1/output/json_text.h"
+
+namespace p1 {
+
+namespace {
+
+constexpr size_t kEnvelopeOverhead = 128;  // {"salt":..,"iv":..,"data":"..","tag":..} around the hex
+constexpr size_t kRequestTokens = 48;      // op + a save of every setting
+
+bool hex_field(const JsonObjectReader& reader, const char* key, uint8_t* out, size_t n) {
+  int token = reader.find(0, key);
+  if (!reader.is_string(token)) return false;
+  return parse_hex_exact(reader.raw(token), MutableByteSpan(out, n));
+}
+
+bool equals(Span<const char> a, const char* b) {
+  size_t n = std::strlen(b);
+  return a.size() == n && std::memcmp(a.data(), b, n) == 0;
+}
+
+void put_hex(TextBuffer& out, ByteSpan bytes) {
+  char* p = out.reserve(bytes.size() * 2);
+  if (p == nullptr) return;
+  write_hex(bytes, CharSpan(p, bytes.size() * 2));
+  out.commit(bytes.size() * 2);
+}
+
+}  // namespace
+
+SealedCalls::Reply SealedCalls::fail(CharSpan out, int status, const char* message, uint32_t retry_after_s) {
+  TextBuffer text(out);
+  bool first = true;
+  text.put('{');
+  put_json_key(text, "error", first);
+  put_json_string(text, message);
+  if (retry_after_s > 0) {
+    put_json_key(text, "retry_after", first);
+    put_json_uint(text, retry_after_s);
+  }
+  text.put('}');
+  Reply reply;
+  reply.status = status;
+  reply.length = text.overflow() ? 0 : text.size();
+  reply.retry_after_s = retry_after_s;
+  return reply;
+}
+
+SealedCalls::Reply SealedCalls::nonce(uint32_t now_ms, CharSpan out) {
+  uint8_t nonce[kNonceSize];
+  nonces_.issue(random_, now_ms, nonce);
+  TextBuffer text(out);
+  text.put("{\"nonce\":\"");
+  put_hex(text, ByteSpan(nonce, sizeof nonce));
+  text.put("\"}");
+  Reply reply;
+  reply.length = text.overflow() ? 0 : text.size();
+  return reply;
+}
+
+SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan body, CharSpan out, Settings& updated) {
+  if (!box_.has_passkey()) return fail(out, 403, "no passkey is set: the page is disabled");
+  if (body.size() > kMaxRequest * 2 + kEnvelopeOverhead) return fail(out, 413, "request too large");
+  JsonToken envelope_tokens[16];
+  JsonObjectReader envelope(body, Span<JsonToken>(envelope_tokens));
+  uint8_t nonce[kNonceSize], salt[kSaltSize], iv[WebCrypto::kIvSize], tag[WebCrypto::kTagSize];
+  if (!envelope.parse() || !hex_field(envelope, "nonce", nonce, sizeof nonce) ||
+      !hex_field(envelope, "salt", salt, sizeof salt) || !hex_field(envelope, "iv", iv, sizeof iv) ||
+      !hex_field(envelope, "tag", tag, sizeof tag)) {
+    return fail(out, 400, "malformed request");
+  }
+  int data_token = envelope.find(0, "data");
+  Span<const char> data_hex = envelope.raw(data_token);
+  if (!envelope.is_string(data_token) || data_hex.size() % 2 != 0 || data_hex.size() / 2 > kMaxRequest) {
+    return fail(out, 400, "malformed request");
+  }
+  // Decoded in place: each byte lands before the digits still to be read.
+  size_t data_len = data_hex.size() / 2;
+  MutableByteSpan data(reinterpret_cast<uint8_t*>(const_cast<char*>(data_hex.data())), data_len);
+  if (!parse_hex_exact(data_hex, data)) return fail(out, 400, "malformed request");
+
+  uint32_t retry_ms = 0;
+  if (!limiter_.allowed(client, now_ms, retry_ms)) {
+    return fail(out, 429, "too many wrong passkeys; wait", (retry_ms + 999) / 1000);
+  }
+  if (!nonces_.consume(nonce, now_ms)) return fail(out, 403, "expired or reused request");
+  if (!box_.open(salt, iv, ByteSpan(nonce, sizeof nonce), data, tag)) {
+    limiter_.failure(client, now_ms);
+    return fail(out, 403, "wrong passkey");
+  }
+  limiter_.success(client);
+
+  JsonToken request_tokens[kRequestTokens];
+  JsonObjectReader request(Span<const char>(reinterpret_cast<const char*>(data.data()), data.size()),
+                           Span<JsonToken>(request_tokens));
+  int op_token = -1;
+  if (!request.parse() || !request.is_string(op_token = request.find(0, "op"))) {
+    return fail(out, 400, "malformed request");
+  }
+  // The plaintext is written at the end of `out`, sealed there, and expanded
+  // to hex towards the front: one buffer for the whole reply.
+  if (out.size() < kEnvelopeOverhead + 16) return fail(out, 500, "reply buffer too small");
+  size_t plain_cap = (out.size() - kEnvelopeOverhead) / 2;
+  CharSpan plain_area = out.subspan(out.size() - plain_cap);
+  TextBuffer plain(plain_area);
+  Span<const char> op = request.raw(op_token);
+  if (!answer(op.data(), op.size(), request, plain, updated)) return fail(out, 400, "unknown operation");
+  if (plain.overflow()) return fail(out, 500, "reply too large for this device");
+
+  MutableByteSpan sealed(reinterpret_cast<uint8_t*>(plain_area.data()), plain.size());
+  uint8_t out_salt[kSaltSize], out_iv[WebCrypto::kIvSize], out_tag[WebCrypto::kTagSize];
+  box_.seal(ByteSpan(nonce, sizeof nonce), sealed, out_salt, out_iv, out_tag);
+  TextBuffer text(out);
+  text.put("{\"salt\":\"");
+  put_hex(text, ByteSpan(out_salt, sizeof out_salt));
+  text.put("\",\"iv\":\"");
+  put_hex(text, ByteSpan(out_iv, sizeof out_iv));
+  text.put("\",\"data\":\"");
+  put_hex(text, sealed);
+  text.put("\",\"tag\":\"");
+  put_hex(text, ByteSpan(out_tag, sizeof out_tag));
+  text.put("\"}");
+  Reply reply;
+  reply.length = text.overflow() ? 0 : text.size();
+  if (text.overflow()) return fail(out, 500, "reply buffer too small");
+  return reply;
+}
+
+bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& request, TextBuffer& out,
+                         Settings& updated) {
+  Span<const char> op(op_text, op_len);
+  if (equals(op, "login") || equals(op, "restart")) {
+    if (equals(op, "restart")) backend_.request_restart();
+    out.put("{\"ok\":true}");
+  } else if (equals(op, "values")) {
+    backend_.write_values(out);
+  } else if (equals(op, "settings")) {
+    write_settings(out);
+  } else if (equals(op, "save")) {
+    write_save(request, out, updated);
+  } else if (equals(op, "ota_begin")) {
+    uint8_t sha256[32];
+    uint64_t size = 0;
+    int sha_token = request.find(0, "sha256");
+    bool well_formed = request.unsigned_number(request.find(0, "size"), size) && size <= UINT32_MAX &&
+                       request.is_string(sha_token) &&
+                       parse_hex_exact(request.raw(sha_token), MutableByteSpan(sha256, sizeof sha256));
+    char token[33] = {};
+    const char* error = well_formed ? backend_.begin_update(sha256, static_cast<uint32_t>(size), token)
+                                    : "the page must send the image's size and SHA-256";
+    bool first = true;
+    out.put('{');
+    if (error != nullptr) {
+      put_json_key(out, "error", first);
+      put_json_string(out, error);
+    } else {
+      put_json_key(out, "token", first);
+      put_json_string(out, token);
+    }
+    out.put('}');
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void SealedCalls::write_settings(TextBuffer& out) {
+  const Settings& settings = backend_.settings();
+  bool device = backend_.is_device();
+  out.put("{\"fields\":[");
+  bool first_field = true;
+  for (const SettingSpec& spec : setting_specs()) {
+    if (!spec.applies(device)) continue;
+    if (!first_field) out.put(',');
+    first_field = false;
+    bool first = true;
+    bool secret = spec.kind == SettingKind::kSecret;
+    out.put('{');
+    put_json_key(out, "key", first);
+    put_json_string(out, spec.key);
+    put_json_key(out, "label", first);
+    put_json_string(out, spec.label);
+    put_json_key(out, "secret", first);
+    put_json_bool(out, secret);
+    put_json_key(out, "expected", first);
+    put_json_string(out, spec.expected);
+    // Secrets never leave: only whether one is set.
+    if (secret) {
+      put_json_key(out, "set", first);
+      put_json_bool(out, settings.length(spec.id) > 0);
+    } else {
+      put_json_key(out, "value", first);
+      put_json_string(out, settings.get(spec.id));
+    }
+    out.put('}');
+  }
+  out.put("],\"can_save\":");
+  put_json_bool(out, backend_.save_unavailable() == nullptr);
+  if (const char* why = backend_.save_unavailable()) {
+    out.put(",\"save_unavailable\":");
+    put_json_string(out, why);
+  }
+  out.put(",\"ota\":");
+  put_json_bool(out, device);
+  out.put('}');
+}
+
+void SealedCalls::write_save(JsonObjectReader& request, TextBuffer& out, Settings& updated) {
+  const Settings& shown = backend_.settings();
+  bool device = backend_.is_device();
+  updated = shown;
+  bool first = true;
+  bool any_error = false;
+  out.put("{\"errors\":{");
+  auto error = [&](Span<const char> key, const char* prefix, const char* message) {
+    if (!first) out.put(',');
+    first = false;
+    put_json_string(out, key);
+    out.put(':');
+    char line[192];
+    size_t n = 0;
+    for (const char* p = prefix; *p != '\0' && n < sizeof line; ++p) line[n++] = *p;
+    for (const char* p = message; *p != '\0' && n < sizeof line; ++p) line[n++] = *p;
+    put_json_string(out, Span<const char>(line, n));
+    any_error = true;
+  };
+  int settings = request.find(0, "settings");
+  if (!request.is_object(settings)) {
+    error(Span<const char>("_", 1), "", "no settings");
+  } else {
+    for (int member = -1; request.next_member(settings, member);) {
+      Span<const char> key = request.raw(member);
+      const SettingSpec* spec = find_setting(key);
+      int value = request.value_of(member);
+      char text[kMaxSettingInput];
+      size_t length = 0;
+      if (spec == nullptr || !spec->applies(device) || !request.text(value, CharSpan(text, sizeof text), length)) {
+        error(key, "", spec == nullptr || !spec->applies(device) ? "unknown setting" : "expected text");
+        continue;
+      }
+      // An empty secret keeps the stored one: the page never had it.
+      if (spec->kind == SettingKind::kSecret && length == 0) continue;
+      if (updated.set(spec->id, Span<const char>(text, length)) != SettingError::kNone) {
+        error(key, "expected ", spec->expected);
+      }
+    }
+  }
+  if (!any_error) {
+    const char* why = backend_.save_unavailable();
+    const char* failure = why != nullptr ? why : (updated == shown ? nullptr : backend_.save(shown, updated));
+    if (failure != nullptr) error(Span<const char>("_", 1), "", failure);
+  }
+  out.put('}');
+  if (!any_error) out.put(",\"saved\":true,\"restart_needed\":true");
+  out.put('}');
+}
+
+}  // namespace p1

@@ -1,0 +1,54 @@
+#include "p1/output/json_text.h"
+
+#include <cstring>
+
+namespace p1 {
+
+void put_json_string(TextBuffer& out, Span<const char> text) {
+  static const char kHex[] = "0123456789abcdef";
+  out.put('"');
+  size_t run = 0;  // plain characters are copied in blocks
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.put(text.data() + run, i - run);
+    run = i + 1;
+    out.put('\\');
+    switch (c) {
+      case '"': out.put('"'); break;
+      case '\\': out.put('\\'); break;
+      case '\n': out.put('n'); break;
+      case '\r': out.put('r'); break;
+      case '\t': out.put('t'); break;
+      default:
+        out.put("u00", 3);
+        out.put(kHex[c >> 4]);
+        out.put(kHex[c & 15]);
+    }
+  }
+  out.put(text.data() + run, text.size() - run);
+  out.put('"');
+}
+
+void put_json_string(TextBuffer& out, const char* text) { put_json_string(out, Span<const char>(text, std::strlen(text))); }
+
+void put_json_key(TextBuffer& out, const char* key, bool& first) {
+  if (!first) out.put(',');
+  first = false;
+  put_json_string(out, key);
+  out.put(':');
+}
+
+void put_json_uint(TextBuffer& out, uint64_t value) {
+  char digits[20];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0) out.put(digits[--n]);
+}
+
+void put_json_bool(TextBuffer& out, bool value) { out.put(value ? "true" : "false"); }
+
+}  // namespace p1
