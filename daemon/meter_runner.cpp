@@ -6,6 +6,7 @@
 #include "p1/cosem/gateway_fields.h"
 #include "p1/output/ha_discovery.h"
 #include "p1/output/output_format.h"
+#include "p1/output/status_json.h"
 
 namespace p1d {
 
@@ -113,12 +114,10 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
       ++queued_;
     }
   }
-  for (size_t i = 0; i < reading.count; ++i) {
-    int field = p1::gateway_field_index(reading.values[i].obis);
-    if (field >= 0 && std::find(fields_.begin(), fields_.end(), static_cast<size_t>(field)) == fields_.end()) {
-      fields_.push_back(static_cast<size_t>(field));
-      fields_changed_ = true;
-    }
+  uint16_t present = p1::GatewayValues(reading).present();
+  if ((present & ~fields_) != 0) {
+    fields_ = static_cast<uint16_t>(fields_ | present);
+    fields_changed_ = true;
   }
   if (const p1::ReadingValue* number = reading.find(p1::obis::kMeterNumber)) {
     auto n = p1::format_value_text(*number, p1::CharSpan(buffer, sizeof buffer));
@@ -130,7 +129,7 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
 }
 
 void MeterRunner::announce(MqttClient& mqtt) {
-  if (!config_.mqtt.discovery || fields_.empty()) return;
+  if (!config_.mqtt.discovery || fields_ == 0) return;
   p1::DiscoveryTarget target;
   target.prefix = config_.mqtt.discovery_prefix.c_str();
   target.base_topic = meter_.base.c_str();
@@ -152,7 +151,8 @@ void MeterRunner::announce(MqttClient& mqtt) {
   }
   char topic[256];
   char payload[2048];
-  for (size_t field : fields_) {
+  for (size_t field = 0; field < p1::kGatewayFieldCount; ++field) {
+    if ((fields_ & 1u << field) == 0) continue;
     auto t = p1::format_discovery_topic(target, field, p1::CharSpan(topic, sizeof topic));
     auto p = p1::format_discovery_config(target, field, reading, p1::CharSpan(payload, sizeof payload));
     if (t && p) mqtt.publish_now(std::string(topic, *t), std::string(payload, *p), 1, true);
@@ -160,29 +160,30 @@ void MeterRunner::announce(MqttClient& mqtt) {
   fields_changed_ = false;
 }
 
-std::string MeterRunner::status_json() const {
-  const p1::StreamCounters& c = stream_.counters();
-  char out[768];
-  std::snprintf(out, sizeof out,
-                "{\"meter\":\"%s\",\"source\":\"%s\",\"connected\":%s,\"bytes\":%u,\"frames\":%u,"
-                "\"checksum_errors\":%u,\"transport_errors\":%u,\"telegrams\":%u,\"decrypt_errors\":%u,"
-                "\"auth_errors\":%u,\"decode_errors\":%u,\"frame_counter_gaps\":%u,\"frame_counter_repeats\":%u,"
-                "\"readings\":%u,\"queued\":%llu}",
-                meter_.name.c_str(), source_->describe().c_str(), open_ ? "true" : "false", c.bytes, c.frames,
-                c.checksum_errors, c.transport_errors, c.telegrams, c.decrypt_errors, c.auth_errors, c.decode_errors,
-                c.frame_counter_gaps, c.frame_counter_repeats, c.readings, static_cast<unsigned long long>(queued_));
-  return out;
+std::string MeterRunner::status_json(uint64_t queue, uint64_t published, uint64_t dropped) const {
+  p1::StatusReport report;
+  report.meter = meter_.name.c_str();
+  std::string source = source_->describe();
+  report.source = source.c_str();
+  report.connected = open_;
+  report.counters = &stream_.counters();
+  report.queued = queued_;
+  report.queue = queue;
+  report.published = published;
+  report.dropped = dropped;
+  char out[1024];
+  auto n = p1::format_status(report, p1::CharSpan(out, sizeof out));
+  return n ? std::string(out, *n) : std::string("{}");
 }
 
 std::string MeterRunner::status_line() const {
-  const p1::StreamCounters& c = stream_.counters();
-  char out[512];
-  std::snprintf(out, sizeof out,
-                "meter %s: %u bytes, %u frames, %u checksum errors, %u telegrams, %u readings, "
-                "%u decrypt / %u auth / %u decode errors, %u gaps, %u repeats",
-                meter_.name.c_str(), c.bytes, c.frames, c.checksum_errors, c.telegrams, c.readings, c.decrypt_errors,
-                c.auth_errors, c.decode_errors, c.frame_counter_gaps, c.frame_counter_repeats);
-  return out;
+  std::string line = "meter " + meter_.name + ":";
+  const char* separator = " ";
+  for (const p1::CounterField& c : p1::counter_fields()) {
+    line += separator + std::to_string(stream_.counters().*c.member) + " " + c.name;
+    separator = ", ";
+  }
+  return line;
 }
 
 }  // namespace p1d

@@ -25,7 +25,8 @@ class MeterRunner {
   // first reading), retained; again after every reconnect.
   void announce(MqttClient& mqtt);
   bool needs_announce() const { return fields_changed_; }
-  std::string status_json() const;
+  // The status payload (the core's one builder) with the shared delivery figures.
+  std::string status_json(uint64_t queue, uint64_t published, uint64_t dropped) const;
   // JSON of the last reading (for the web page) and a counter that changes with it.
   const std::string& latest_json() const { return latest_json_; }
   uint64_t reading_count() const { return readings_; }
@@ -51,7 +52,7 @@ class MeterRunner {
   int64_t next_open_ms_ = 0;
   int backoff_ms_ = 1000;
   std::string last_open_error_;
-  std::vector<size_t> fields_;  // gateway fields seen in readings
+  uint16_t fields_ = 0;  // gateway fields seen in readings (bit per field)
   bool fields_changed_ = false;
   std::string meter_number_;
   uint64_t queued_ = 0;

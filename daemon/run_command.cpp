@@ -90,12 +90,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   }
   std::vector<uint64_t> shown(meters.size(), UINT64_MAX);
   // A meter's counters plus the shared delivery figures, for <base>/status and the web page.
-  auto status_of = [&](const MeterRunner& m) {
-    std::string status = m.status_json();
-    status.pop_back();
-    return status + ",\"queue\":" + std::to_string(queue.size()) + ",\"published\":" +
-           std::to_string(mqtt.published()) + ",\"dropped\":" + std::to_string(queue.dropped()) + "}";
-  };
+  auto status_of = [&](const MeterRunner& m) { return m.status_json(queue.size(), mqtt.published(), queue.dropped()); };
   int64_t next_web_status = 0;
   // epoll, not poll: with a thousand meters, scanning every descriptor on
   // each wake-up would cost more than decoding the telegrams.

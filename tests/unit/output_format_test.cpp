@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "p1/output/output_format.h"
 #include "support/evn_fixture.h"
 
@@ -88,3 +91,36 @@ TEST(OutputFormat, ObisDottedForm) {
 }
 
 }  // namespace
+
+// Kamstrup numbers its registers 1-1:1.8.0: the same gateway fields in every
+// output, from the one mapping (the topics once used an exact lookup).
+TEST(OutputFormat, ChannelOneRegistersReachEveryOutput) {
+  p1::Reading reading;
+  p1::ReadingValue energy;
+  energy.obis = p1::Obis::of(1, 1, 1, 8, 0);
+  energy.magnitude = 42;
+  energy.unit = 30;
+  ASSERT_EQ(reading.add(energy), p1::Error::kNone);
+  p1::ReadingValue voltage;
+  voltage.obis = p1::Obis::of(1, 1, 32, 7, 0);
+  voltage.magnitude = 2291;
+  voltage.scaler = -1;
+  ASSERT_EQ(reading.add(voltage), p1::Error::kNone);
+
+  char json[1024];
+  auto n = p1::format_json(reading, p1::CharSpan(json, sizeof json));
+  ASSERT_TRUE(n);
+  std::string text(json, *n);
+  EXPECT_NE(text.find("\"w_p\":42"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"u1\":229.1"), std::string::npos) << text;
+
+  p1::TopicValues topics(reading);
+  std::map<std::string, std::string> published;
+  const char* field = nullptr;
+  char value[64];
+  size_t length = 0;
+  while (topics.next(field, p1::CharSpan(value, sizeof value), length)) published[field] = std::string(value, length);
+  EXPECT_EQ(published["w_p"], "42");
+  EXPECT_EQ(published["u1"], "229.1");
+  EXPECT_EQ(p1::GatewayValues(reading).present(), (1u << 0) | (1u << 4));
+}

@@ -35,4 +35,20 @@ int gateway_field_index(const Obis& obis) {
   }
 }
 
+GatewayValues::GatewayValues(const Reading& reading) {
+  for (size_t i = 0; i < reading.count; ++i) {
+    const ReadingValue& value = reading.values[i];
+    int index = gateway_field_index(value.obis);
+    if (index >= 0 && value.kind == ReadingValue::Kind::kNumber && field[index] == nullptr) field[index] = &value;
+  }
+}
+
+uint16_t GatewayValues::present() const {
+  uint16_t mask = 0;
+  for (size_t i = 0; i < kGatewayFieldCount; ++i) {
+    if (field[i] != nullptr) mask = static_cast<uint16_t>(mask | 1u << i);
+  }
+  return mask;
+}
+
 }  // namespace p1

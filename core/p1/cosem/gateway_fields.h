@@ -1,6 +1,7 @@
 // The short field names of the original EVN Kaifa gateway, used as JSON keys
 // and MQTT topic names so existing dashboards keep working.
 #pragma once
+#include "p1/cosem/reading.h"
 #include "p1/dlms/obis.h"
 #include "p1/base/span.h"
 
@@ -16,5 +17,15 @@ Span<const GatewayField> gateway_fields();
 constexpr size_t kGatewayFieldCount = 11;
 // Index into gateway_fields() of the field for `obis`, or -1.
 int gateway_field_index(const Obis& obis);
+
+// The one mapping of a reading onto the gateway fields, used by the JSON, the
+// topics, Home Assistant discovery and both publishers: the first numeric
+// value for each field, B-field 0 or 1 alike.
+struct GatewayValues {
+  const ReadingValue* field[kGatewayFieldCount] = {};
+  explicit GatewayValues(const Reading& reading);
+  // Bit i set when field i has a value.
+  uint16_t present() const;
+};
 
 }  // namespace p1

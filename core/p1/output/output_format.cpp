@@ -104,18 +104,12 @@ Result<size_t> format_json(const Reading& reading, CharSpan buffer) {
       out.put('"');
     }
   }
-  // One pass over the values instead of a search per field.
-  const ReadingValue* by_field[kGatewayFieldCount] = {};
-  for (size_t i = 0; i < reading.count; ++i) {
-    const ReadingValue& value = reading.values[i];
-    int index = gateway_field_index(value.obis);
-    if (index >= 0 && value.kind == ReadingValue::Kind::kNumber && by_field[index] == nullptr) by_field[index] = &value;
-  }
+  GatewayValues by_field(reading);
   auto fields = gateway_fields();
   for (size_t i = 0; i < kGatewayFieldCount; ++i) {
-    if (by_field[i] == nullptr) continue;
+    if (by_field.field[i] == nullptr) continue;
     put_key(out, fields[i].name, first);
-    put_value(out, *by_field[i], true);
+    put_value(out, *by_field.field[i], true);
   }
   if (reading.security_control & 0x10) {
     put_key(out, "tag_checked", first);
@@ -168,10 +162,9 @@ bool TopicValues::next(const char*& field, CharSpan value_out, size_t& value_len
       field = "timestamp";
       out.put(iso, n);
     } else {
-      const GatewayField& f = fields[i - 2];
-      const ReadingValue* value = reading_.find(f.obis);
-      if (value == nullptr || value->kind != ReadingValue::Kind::kNumber) continue;
-      field = f.name;
+      const ReadingValue* value = fields_.field[i - 2];
+      if (value == nullptr) continue;
+      field = fields[i - 2].name;
       put_value(out, *value, false);
     }
     if (out.overflow()) {

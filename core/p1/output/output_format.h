@@ -2,6 +2,7 @@
 // buffers (no allocation): JSON, one value per topic, and raw (hex of the
 // decrypted APDU).
 #pragma once
+#include "p1/cosem/gateway_fields.h"
 #include "p1/cosem/reading.h"
 #include "p1/base/result.h"
 
@@ -21,7 +22,7 @@ Result<size_t> format_value_text(const ReadingValue& value, CharSpan out);
 // Iterates the per-field topic values: "meternumber", "timestamp", "w_p", ...
 class TopicValues {
  public:
-  explicit TopicValues(const Reading& reading) : reading_(reading) {}
+  explicit TopicValues(const Reading& reading) : reading_(reading), fields_(reading) {}
   // Writes the next field's value into `value_out`; sets `field` to its topic
   // suffix. Returns false when all fields were produced (or on overflow, with
   // overflow() true).
@@ -30,6 +31,7 @@ class TopicValues {
 
  private:
   const Reading& reading_;
+  GatewayValues fields_;
   size_t index_ = 0;
   bool overflow_ = false;
 };
