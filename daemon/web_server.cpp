@@ -116,24 +116,33 @@ struct WebServer::Impl final : p1::WebBackend {
     restart = true;
   }
 
-  void reply(httplib::Response& res, const p1::SealedCalls::Reply& r, const std::vector<char>& out) {
+  struct StringWriter final : p1::ReplyWriter {
+    std::string text;
+    void write(const char* data, size_t length) override { text.append(data, length); }
+  };
+
+  // Call with the mutex held.
+  void reply(httplib::Response& res, const p1::SealedCalls::Reply& r, const std::string& client = "") {
+    StringWriter body;
+    body.text.reserve(r.length);
+    calls.send(body);
     common_headers(res);
     res.status = r.status;
     if (r.retry_after_s > 0) res.set_header("Retry-After", std::to_string(r.retry_after_s));
-    res.set_content(out.data(), r.length, "application/json");
+    if (r.status == 403 && body.text.find("wrong passkey") != std::string::npos) {
+      P1_LOG_WARN("web: wrong passkey from %s", client.c_str());
+    }
+    res.set_content(body.text, "application/json");
   }
 
   void handle_call(const httplib::Request& req, httplib::Response& res) {
     std::string body = req.body;  // decoded in place
     std::lock_guard<std::mutex> lock(mutex);
     // Room for the largest answer: every meter's values, or the settings.
-    std::vector<char> out(2 * (state.values_json().size() + 16384) + 256);
+    std::vector<uint8_t> plain(state.values_json().size() + 16384);
     p1::SealedCalls::Reply r = calls.call(client_id(req.remote_addr), now_ms(), p1::CharSpan(&body[0], body.size()),
-                                          p1::CharSpan(out.data(), out.size()), scratch);
-    if (r.status == 403 && std::string(out.data(), r.length).find("wrong passkey") != std::string::npos) {
-      P1_LOG_WARN("web: wrong passkey from %s", req.remote_addr.c_str());
-    }
-    reply(res, r, out);
+                                          p1::MutableByteSpan(plain.data(), plain.size()), scratch);
+    reply(res, r, req.remote_addr);
   }
 };
 
@@ -153,9 +162,8 @@ std::string WebServer::start() {
     res.set_content(reinterpret_cast<const char*>(p1web::kIndexHtmlGz), p1web::kIndexHtmlGzSize, "text/html; charset=utf-8");
   });
   s.server.Get("/api/nonce", [this](const httplib::Request&, httplib::Response& res) {
-    std::vector<char> out(128);
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->reply(res, impl_->calls.nonce(now_ms(), p1::CharSpan(out.data(), out.size())), out);
+    impl_->reply(res, impl_->calls.nonce(now_ms()));
   });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
   s.server.set_payload_max_length(64 * 1024);

@@ -322,9 +322,14 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     }
     request += "}}";
 
-    std::vector<char> out(16384);
-    auto n = calls.nonce(1000, p1::CharSpan(out.data(), out.size()));
-    std::string nonce_hex = std::string(out.data(), n.length).substr(10, 32);
+    struct Capture final : p1::ReplyWriter {
+      std::string text;
+      void write(const char* data, size_t length) override { text.append(data, length); }
+    };
+    Capture nonce_reply;
+    calls.nonce(1000);
+    calls.send(nonce_reply);
+    std::string nonce_hex = nonce_reply.text.substr(10, 32);
     uint8_t nonce[p1::kNonceSize];
     ASSERT_TRUE(p1::parse_hex_exact(p1::Span<const char>(nonce_hex.data(), 32), p1::MutableByteSpan(nonce, 16)));
     uint8_t salt[p1::kSaltSize] = {1}, iv[p1::WebCrypto::kIvSize] = {2}, tag[p1::WebCrypto::kTagSize];
@@ -336,8 +341,13 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
                        hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
                        hex(tag, sizeof tag) + "\"}";
     p1::Settings scratch;
-    auto reply = calls.call(7, 1001, p1::CharSpan(&body[0], body.size()), p1::CharSpan(out.data(), out.size()), scratch);
-    ASSERT_EQ(reply.status, 200) << std::string(out.data(), reply.length);
+    std::vector<uint8_t> plain(8192);
+    auto reply = calls.call(7, 1001, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(plain.data(), plain.size()),
+                            scratch);
+    Capture answer;
+    calls.send(answer);
+    ASSERT_EQ(reply.status, 200) << answer.text;
+    ASSERT_EQ(answer.text.size(), reply.length);
 
     p1d::Config again = load(backend.path);
     EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key << "\n" << read_file(backend.path);

@@ -10,7 +10,7 @@ namespace p1 {
 
 namespace {
 
-constexpr size_t kEnvelopeOverhead = 128;  // {"salt":..,"iv":..,"data":"..","tag":..} around the hex
+constexpr size_t kEnvelopeOverhead = 160;  // {"nonce":..,"salt":..,"iv":..,"data":"..","tag":..} around the hex
 constexpr size_t kRequestTokens = 48;      // op + a save of every setting
 
 bool hex_field(const JsonObjectReader& reader, const char* key, uint8_t* out, size_t n) {
@@ -33,8 +33,8 @@ void put_hex(TextBuffer& out, ByteSpan bytes) {
 
 }  // namespace
 
-SealedCalls::Reply SealedCalls::fail(CharSpan out, int status, const char* message, uint32_t retry_after_s) {
-  TextBuffer text(out);
+SealedCalls::Reply SealedCalls::fail(int status, const char* message, uint32_t retry_after_s) {
+  TextBuffer text(CharSpan(text_, sizeof text_));
   bool first = true;
   text.put('{');
   put_json_key(text, "error", first);
@@ -44,54 +44,91 @@ SealedCalls::Reply SealedCalls::fail(CharSpan out, int status, const char* messa
     put_json_uint(text, retry_after_s);
   }
   text.put('}');
+  sealed_ = ByteSpan();
+  text_len_ = text.overflow() ? 0 : text.size();
   Reply reply;
   reply.status = status;
-  reply.length = text.overflow() ? 0 : text.size();
+  reply.length = text_len_;
   reply.retry_after_s = retry_after_s;
   return reply;
 }
 
-SealedCalls::Reply SealedCalls::nonce(uint32_t now_ms, CharSpan out) {
+SealedCalls::Reply SealedCalls::nonce(uint32_t now_ms) {
   uint8_t nonce[kNonceSize];
   nonces_.issue(random_, now_ms, nonce);
-  TextBuffer text(out);
+  TextBuffer text(CharSpan(text_, sizeof text_));
   text.put("{\"nonce\":\"");
   put_hex(text, ByteSpan(nonce, sizeof nonce));
   text.put("\"}");
+  sealed_ = ByteSpan();
+  text_len_ = text.size();
   Reply reply;
-  reply.length = text.overflow() ? 0 : text.size();
+  reply.length = text_len_;
   return reply;
 }
 
-SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan body, CharSpan out, Settings& updated) {
-  if (!box_.has_passkey()) return fail(out, 403, "no passkey is set: the page is disabled");
-  if (body.size() > kMaxRequest * 2 + kEnvelopeOverhead) return fail(out, 413, "request too large");
+namespace {
+constexpr char kSaltOpen[] = "{\"salt\":\"";
+constexpr char kIvOpen[] = "\",\"iv\":\"";
+constexpr char kDataOpen[] = "\",\"data\":\"";
+constexpr char kTagOpen[] = "\",\"tag\":\"";
+constexpr char kClose[] = "\"}";
+
+void write_hex_to(ReplyWriter& writer, ByteSpan bytes) {
+  char piece[128];
+  while (!bytes.empty()) {
+    size_t n = bytes.size() < sizeof piece / 2 ? bytes.size() : sizeof piece / 2;
+    write_hex(bytes.first(n), CharSpan(piece, 2 * n));
+    writer.write(piece, 2 * n);
+    bytes = bytes.subspan(n);
+  }
+}
+}  // namespace
+
+void SealedCalls::send(ReplyWriter& writer) const {
+  if (sealed_.data() == nullptr) {
+    writer.write(text_, text_len_);
+    return;
+  }
+  writer.write(kSaltOpen, sizeof kSaltOpen - 1);
+  write_hex_to(writer, ByteSpan(salt_, sizeof salt_));
+  writer.write(kIvOpen, sizeof kIvOpen - 1);
+  write_hex_to(writer, ByteSpan(iv_, sizeof iv_));
+  writer.write(kDataOpen, sizeof kDataOpen - 1);
+  write_hex_to(writer, sealed_);
+  writer.write(kTagOpen, sizeof kTagOpen - 1);
+  write_hex_to(writer, ByteSpan(tag_, sizeof tag_));
+  writer.write(kClose, sizeof kClose - 1);
+}
+
+SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan body, MutableByteSpan scratch,
+                                     Settings& updated) {
+  if (!box_.has_passkey()) return fail(403, "no passkey is set: the page is disabled");
+  if (body.size() > kMaxRequest * 2 + kEnvelopeOverhead) return fail(413, "request too large");
   JsonToken envelope_tokens[16];
   JsonObjectReader envelope(body, Span<JsonToken>(envelope_tokens));
   uint8_t nonce[kNonceSize], salt[kSaltSize], iv[WebCrypto::kIvSize], tag[WebCrypto::kTagSize];
   if (!envelope.parse() || !hex_field(envelope, "nonce", nonce, sizeof nonce) ||
       !hex_field(envelope, "salt", salt, sizeof salt) || !hex_field(envelope, "iv", iv, sizeof iv) ||
       !hex_field(envelope, "tag", tag, sizeof tag)) {
-    return fail(out, 400, "malformed request");
+    return fail(400, "malformed request");
   }
   int data_token = envelope.find(0, "data");
   Span<const char> data_hex = envelope.raw(data_token);
   if (!envelope.is_string(data_token) || data_hex.size() % 2 != 0 || data_hex.size() / 2 > kMaxRequest) {
-    return fail(out, 400, "malformed request");
+    return fail(400, "malformed request");
   }
   // Decoded in place: each byte lands before the digits still to be read.
   size_t data_len = data_hex.size() / 2;
   MutableByteSpan data(reinterpret_cast<uint8_t*>(const_cast<char*>(data_hex.data())), data_len);
-  if (!parse_hex_exact(data_hex, data)) return fail(out, 400, "malformed request");
+  if (!parse_hex_exact(data_hex, data)) return fail(400, "malformed request");
 
   uint32_t retry_ms = 0;
-  if (!limiter_.allowed(client, now_ms, retry_ms)) {
-    return fail(out, 429, "too many wrong passkeys; wait", (retry_ms + 999) / 1000);
-  }
-  if (!nonces_.consume(nonce, now_ms)) return fail(out, 403, "expired or reused request");
+  if (!limiter_.allowed(client, now_ms, retry_ms)) return fail(429, "too many wrong passkeys; wait", (retry_ms + 999) / 1000);
+  if (!nonces_.consume(nonce, now_ms)) return fail(403, "expired or reused request");
   if (!box_.open(salt, iv, ByteSpan(nonce, sizeof nonce), data, tag)) {
     limiter_.failure(client, now_ms);
-    return fail(out, 403, "wrong passkey");
+    return fail(403, "wrong passkey");
   }
   limiter_.success(client);
 
@@ -99,35 +136,18 @@ SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan 
   JsonObjectReader request(Span<const char>(reinterpret_cast<const char*>(data.data()), data.size()),
                            Span<JsonToken>(request_tokens));
   int op_token = -1;
-  if (!request.parse() || !request.is_string(op_token = request.find(0, "op"))) {
-    return fail(out, 400, "malformed request");
-  }
-  // The plaintext is written at the end of `out`, sealed there, and expanded
-  // to hex towards the front: one buffer for the whole reply.
-  if (out.size() < kEnvelopeOverhead + 16) return fail(out, 500, "reply buffer too small");
-  size_t plain_cap = (out.size() - kEnvelopeOverhead) / 2;
-  CharSpan plain_area = out.subspan(out.size() - plain_cap);
-  TextBuffer plain(plain_area);
+  if (!request.parse() || !request.is_string(op_token = request.find(0, "op"))) return fail(400, "malformed request");
+  TextBuffer plain(CharSpan(reinterpret_cast<char*>(scratch.data()), scratch.size()));
   Span<const char> op = request.raw(op_token);
-  if (!answer(op.data(), op.size(), request, plain, updated)) return fail(out, 400, "unknown operation");
-  if (plain.overflow()) return fail(out, 500, "reply too large for this device");
+  if (!answer(op.data(), op.size(), request, plain, updated)) return fail(400, "unknown operation");
+  if (plain.overflow()) return fail(500, "reply too large for this device");
 
-  MutableByteSpan sealed(reinterpret_cast<uint8_t*>(plain_area.data()), plain.size());
-  uint8_t out_salt[kSaltSize], out_iv[WebCrypto::kIvSize], out_tag[WebCrypto::kTagSize];
-  box_.seal(ByteSpan(nonce, sizeof nonce), sealed, out_salt, out_iv, out_tag);
-  TextBuffer text(out);
-  text.put("{\"salt\":\"");
-  put_hex(text, ByteSpan(out_salt, sizeof out_salt));
-  text.put("\",\"iv\":\"");
-  put_hex(text, ByteSpan(out_iv, sizeof out_iv));
-  text.put("\",\"data\":\"");
-  put_hex(text, sealed);
-  text.put("\",\"tag\":\"");
-  put_hex(text, ByteSpan(out_tag, sizeof out_tag));
-  text.put("\"}");
+  MutableByteSpan sealed(scratch.data(), plain.size());
+  box_.seal(ByteSpan(nonce, sizeof nonce), sealed, salt_, iv_, tag_);
+  sealed_ = sealed;
   Reply reply;
-  reply.length = text.overflow() ? 0 : text.size();
-  if (text.overflow()) return fail(out, 500, "reply buffer too small");
+  reply.length = sizeof kSaltOpen - 1 + 2 * sizeof salt_ + sizeof kIvOpen - 1 + 2 * sizeof iv_ + sizeof kDataOpen - 1 +
+                 2 * sealed.size() + sizeof kTagOpen - 1 + 2 * sizeof tag_ + sizeof kClose - 1;
   return reply;
 }
 

@@ -42,11 +42,20 @@ class WebBackend {
   ~WebBackend() = default;
 };
 
+// Where a reply's bytes go (an HTTP response body), in pieces.
+class ReplyWriter {
+ public:
+  virtual void write(const char* data, size_t length) = 0;
+
+ protected:
+  ~ReplyWriter() = default;
+};
+
 class SealedCalls {
  public:
   struct Reply {
     int status = 200;
-    size_t length = 0;           // bytes of the body in `out`
+    size_t length = 0;           // bytes of the body send() will write
     uint32_t retry_after_s = 0;  // 429: when to try again
   };
   // Largest request body taken (hex doubles the sealed request).
@@ -57,15 +66,19 @@ class SealedCalls {
   void set_passkey(Span<const char> passkey) { box_.set_passkey(passkey); }
   bool has_passkey() const { return box_.has_passkey(); }
 
-  // GET /api/nonce.
-  Reply nonce(uint32_t now_ms, CharSpan out);
-  // POST /api/call. `body` is decoded in place; `out` receives the response
-  // (its plaintext may take up to (out.size() - 128) / 2 bytes); `updated` is
-  // scratch for a Save. `client` identifies the caller for the attempt limit.
-  Reply call(uint32_t client, uint32_t now_ms, CharSpan body, CharSpan out, Settings& updated);
+  // GET /api/nonce; then send().
+  Reply nonce(uint32_t now_ms);
+  // POST /api/call. `body` is decoded in place; `scratch` holds the answer
+  // while it is sealed (its size bounds the plaintext of a reply); `updated`
+  // is scratch for a Save. `client` identifies the caller for the attempt
+  // limit. Then send() writes the response, expanded to hex piece by piece,
+  // so the reply never needs twice the memory of its plaintext.
+  Reply call(uint32_t client, uint32_t now_ms, CharSpan body, MutableByteSpan scratch, Settings& updated);
+  // Writes the body of the last reply; valid until the next call.
+  void send(ReplyWriter& writer) const;
 
  private:
-  Reply fail(CharSpan out, int status, const char* message, uint32_t retry_after_s = 0);
+  Reply fail(int status, const char* message, uint32_t retry_after_s = 0);
   bool answer(const char* op, size_t op_len, class JsonObjectReader& request, TextBuffer& plain, Settings& updated);
   void write_settings(TextBuffer& out);
   void write_save(class JsonObjectReader& request, TextBuffer& out, Settings& updated);
@@ -75,6 +88,13 @@ class SealedCalls {
   WebBackend& backend_;
   NonceBook nonces_;
   AttemptLimiter limiter_;
+  // The last reply: a short JSON text (errors, nonces), or a sealed body.
+  char text_[96] = {};
+  size_t text_len_ = 0;
+  ByteSpan sealed_;
+  uint8_t salt_[kSaltSize] = {};
+  uint8_t iv_[WebCrypto::kIvSize] = {};
+  uint8_t tag_[WebCrypto::kTagSize] = {};
 };
 
 }  // namespace p1
