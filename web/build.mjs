@@ -36,10 +36,16 @@ if (header) {
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#if defined(ARDUINO)
+#include <pgmspace.h>  // the page stays in flash (served with send_P)
+#define P1WEB_FLASH PROGMEM
+#else
+#define P1WEB_FLASH
+#endif
 
 namespace p1web {
 // index.html, gzip-compressed (serve with Content-Encoding: gzip).
-alignas(4) const uint8_t kIndexHtmlGz[] = {
+alignas(4) const uint8_t kIndexHtmlGz[] P1WEB_FLASH = {
 ${lines.join('\n')}
 };
 constexpr size_t kIndexHtmlGzSize = sizeof kIndexHtmlGz;

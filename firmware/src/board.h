@@ -13,6 +13,12 @@ using PortalServer = WebServer;
 using PortalServer = ESP8266WebServer;
 #endif
 
+#if defined(ESP32)
+#include <mbedtls/sha256.h>
+#else
+#include <bearssl/bearssl_hash.h>
+#endif
+
 #include "p1/crypto/default_aes_gcm.h"
 #include "p1/crypto/web_crypto.h"
 
@@ -23,6 +29,21 @@ using WebCrypto = p1::MbedTlsWebCrypto;
 #else
 using WebCrypto = p1::BearSslWebCrypto;
 #endif
+
+// SHA-256 of a firmware image as it is received.
+class Sha256 {
+ public:
+  void begin();
+  void add(const uint8_t* data, size_t length);
+  void finish(uint8_t out[32]);
+
+ private:
+#if defined(ESP32)
+  mbedtls_sha256_context context_;
+#else
+  br_sha256_context context_;
+#endif
+};
 
 // Why the chip (re)started, e.g. "Power on", "Hardware Watchdog", "Software/System restart".
 String reset_reason();

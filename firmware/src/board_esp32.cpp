@@ -32,9 +32,20 @@ uint32_t free_heap() { return ESP.getFreeHeap(); }
 
 String device_id() { return String(static_cast<uint32_t>(ESP.getEfuseMac() >> 24), HEX); }
 
-uint32_t max_update_size() { return UPDATE_SIZE_UNKNOWN; }
+// The OTA partition of the default partition table (1.25 MB).
+uint32_t max_update_size() { return 0x140000; }
 
 String update_error() { return Update.errorString(); }
+
+void Sha256::begin() {
+  mbedtls_sha256_init(&context_);
+  mbedtls_sha256_starts_ret(&context_, 0);
+}
+void Sha256::add(const uint8_t* data, size_t length) { mbedtls_sha256_update_ret(&context_, data, length); }
+void Sha256::finish(uint8_t out[32]) {
+  mbedtls_sha256_finish_ret(&context_, out);
+  mbedtls_sha256_free(&context_);
+}
 
 }  // namespace board
 #endif

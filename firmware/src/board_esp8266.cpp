@@ -19,5 +19,9 @@ uint32_t max_update_size() { return (ESP.getFreeSketchSpace() - 0x1000) & 0xFFFF
 
 String update_error() { return Update.getErrorString(); }
 
+void Sha256::begin() { br_sha256_init(&context_); }
+void Sha256::add(const uint8_t* data, size_t length) { br_sha256_update(&context_, data, length); }
+void Sha256::finish(uint8_t out[32]) { br_sha256_out(&context_, out); }
+
 }  // namespace board
 #endif

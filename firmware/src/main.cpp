@@ -13,6 +13,7 @@
 #include "p1/device/settings/settings_store.h"
 #include "p1/device/setup_wizard.h"
 #include "publisher.h"
+#include "scratch.h"
 #include "settings_flash.h"
 #include "web_portal.h"
 #include "wifi_link.h"
@@ -27,9 +28,10 @@ class SerialText final : public p1::TextOutput {
 const char* kFirmware = "p1bridge";
 const char* kVersion = "0.1.0";
 
+Scratch shared_scratch;
 p1::Settings settings;
 LittleFsSettingsStorage storage;
-p1::SettingsStore store(storage);
+p1::SettingsStore store(storage, p1::MutableByteSpan(shared_scratch.web.record, sizeof shared_scratch.web.record));
 SerialText console;
 DeviceRandom device_random;
 p1::SetupWizard wizard(console, device_random, true);
@@ -44,7 +46,10 @@ WebPortal portal(settings, store);
 
 bool running = false;
 bool improv_pending = false;
+uint32_t improv_deadline_ms = 0;
 uint32_t next_status_ms = 0;
+uint32_t next_web_status_ms = 0;
+uint32_t min_free_heap = UINT32_MAX;
 String node_id;
 
 void send_improv(const uint8_t* packet, size_t n) {
@@ -70,10 +75,10 @@ void on_improv(const p1::ImprovParser::Event& e) {
         send_improv(packet, p1::build_improv_error(p1::improv::kUnableToConnect, p1::MutableByteSpan(packet, sizeof packet)));
         return;
       }
-      store.save(settings);
       improv_state(p1::improv::kProvisioning);
       wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
-      improv_pending = true;  // answered once the WiFi is up (see loop)
+      improv_pending = true;  // answered once the WiFi is up, or with an error after 30 s (see loop)
+      improv_deadline_ms = millis() + 30000;
       return;
     case p1::improv::kGetCurrentState:
       improv_state(wifi.connected() ? p1::improv::kProvisioned : p1::improv::kAuthorized);
@@ -125,20 +130,28 @@ void run_loop(uint32_t now) {
   uart.poll(meter, [&](const p1::StreamEvent& e) {
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
     publisher.on_reading(meter.reading(), wifi.address(), wifi.rssi());
-    static char json[768];
-    auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof json - 1));
+    char* json = scratch().render;
+    auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
     if (n) {
       json[*n] = '\0';
-      portal.set_values(json, "");
+      portal.set_values(json, nullptr);
     }
   });
+  uint32_t heap = board::free_heap();
+  if (heap < min_free_heap) min_free_heap = heap;
   wifi.loop(now);
   mqtt.loop(now, wifi.connected());
   publisher.loop(mqtt);
   portal.loop();
+  if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {
+    next_web_status_ms = now + 1000;
+    char* status = scratch().render;
+    publisher.render_status(meter.counters(), heap, min_free_heap, p1::CharSpan(status, sizeof(Scratch::render)));
+    portal.set_values(nullptr, status);
+  }
   if (static_cast<int32_t>(now - next_status_ms) >= 0) {
     next_status_ms = now + 60000;
-    publisher.publish_status(mqtt, meter.counters(), board::free_heap());
+    publisher.publish_status(mqtt, meter.counters(), heap, min_free_heap);
   }
   if (portal.restart_requested()) {
     delay(300);  // let the answer leave
@@ -147,6 +160,8 @@ void run_loop(uint32_t now) {
 }
 
 }  // namespace
+
+Scratch& scratch() { return shared_scratch; }
 
 void setup() {
   Serial.begin(115200);
@@ -176,12 +191,23 @@ void loop() {
   }
   if (improv_pending && wifi.connected()) {
     improv_pending = false;
+    store.save(settings);  // only credentials that connected are kept
     improv_state(p1::improv::kProvisioned);
     String url = String("http://") + wifi.address() + "/";
     const char* const urls[] = {url.c_str()};
     uint8_t packet[96];
     send_improv(packet, p1::build_improv_rpc_result(p1::improv::kWifiSettings, p1::Span<const char* const>(urls),
                                                      p1::MutableByteSpan(packet, sizeof packet)));
+    Serial.flush();
+    start_running();  // MQTT, the page and the meter start now, without a reboot
+    return;
+  }
+  if (improv_pending && static_cast<int32_t>(now - improv_deadline_ms) >= 0) {
+    improv_pending = false;
+    uint8_t packet[16];
+    send_improv(packet, p1::build_improv_error(p1::improv::kUnableToConnect, p1::MutableByteSpan(packet, sizeof packet)));
+    improv_state(p1::improv::kAuthorized);
+    store.load(settings);  // back to what was stored before
   }
   switch (wizard.tick(now)) {
     case p1::SetupWizard::Outcome::kSaved:

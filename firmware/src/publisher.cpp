@@ -5,6 +5,8 @@
 #include "p1/cosem/gateway_fields.h"
 #include "p1/output/ha_discovery.h"
 #include "p1/output/output_format.h"
+#include "p1/output/status_json.h"
+#include "scratch.h"
 
 void Publisher::begin(const p1::Settings& s, const String& node_id) {
   std::strncpy(base_, s.get(p1::SettingId::kMqttBase), sizeof base_ - 1);
@@ -23,6 +25,7 @@ void Publisher::push(const char* topic, const char* payload, size_t length, bool
     ++dropped_;
   }
   Slot& slot = slots_[(head_ + count_) % kSlots];
+  ++queued_;
   std::strncpy(slot.topic, topic, kTopicMax - 1);
   slot.topic[kTopicMax - 1] = '\0';
   if (length >= kPayloadMax) length = kPayloadMax - 1;
@@ -34,7 +37,8 @@ void Publisher::push(const char* topic, const char* payload, size_t length, bool
 
 void Publisher::on_reading(const p1::Reading& reading, const String& ip, int rssi) {
   char topic[kTopicMax];
-  static char buffer[kPayloadMax];  // static: the device's stack is small
+  char* buffer = scratch().render;  // the device's stack is small
+  static_assert(sizeof(Scratch::render) >= kPayloadMax, "a payload fits the render scratch");
   if (raw_) {
     auto n = p1::format_raw_hex(reading, p1::CharSpan(buffer, sizeof buffer));
     snprintf(topic, sizeof topic, "%s/raw", base_);
@@ -59,12 +63,10 @@ void Publisher::on_reading(const p1::Reading& reading, const String& ip, int rss
       push(topic, buffer, at, false);
     }
   }
-  for (size_t i = 0; i < reading.count; ++i) {
-    int field = p1::gateway_field_index(reading.values[i].obis);
-    if (field >= 0 && !fields_[field]) {
-      fields_[field] = true;
-      announced_ = false;
-    }
+  uint16_t present = p1::GatewayValues(reading).present();
+  if ((present & ~fields_) != 0) {
+    fields_ = static_cast<uint16_t>(fields_ | present);
+    announced_ = false;
   }
   if (const p1::ReadingValue* number = reading.find(p1::obis::kMeterNumber)) {
     auto n = p1::format_value_text(*number, p1::CharSpan(meter_number_, sizeof meter_number_ - 1));
@@ -92,11 +94,11 @@ void Publisher::announce(MqttLink& mqtt) {
     reading.add(number);
   }
   char topic[128];
-  static char payload[kPayloadMax];
+  char* payload = scratch().render;
   for (size_t field = 0; field < p1::kGatewayFieldCount; ++field) {
-    if (!fields_[field]) continue;
+    if ((fields_ & 1u << field) == 0) continue;
     auto t = p1::format_discovery_topic(target, field, p1::CharSpan(topic, sizeof topic - 1));
-    auto p = p1::format_discovery_config(target, field, reading, p1::CharSpan(payload, sizeof payload - 1));
+    auto p = p1::format_discovery_config(target, field, reading, p1::CharSpan(payload, sizeof(Scratch::render) - 1));
     if (!t || !p) continue;
     topic[*t] = '\0';
     payload[*p] = '\0';
@@ -120,16 +122,29 @@ void Publisher::loop(MqttLink& mqtt) {
   }
 }
 
-void Publisher::publish_status(MqttLink& mqtt, const p1::StreamCounters& c, uint32_t free_heap) {
+size_t Publisher::render_status(const p1::StreamCounters& c, uint32_t free_heap, uint32_t min_free_heap,
+                                p1::CharSpan out) {
+  p1::StatusReport report;
+  report.counters = &c;
+  report.queued = queued_;
+  report.queue = count_;
+  report.published = published_;
+  report.dropped = dropped_;
+  report.has_heap = true;
+  report.free_heap = free_heap;
+  report.min_free_heap = min_free_heap;
+  auto n = p1::format_status(report, out.first(out.size() - 1));
+  size_t length = n ? *n : 0;
+  out[length] = '\0';
+  return length;
+}
+
+void Publisher::publish_status(MqttLink& mqtt, const p1::StreamCounters& c, uint32_t free_heap,
+                               uint32_t min_free_heap) {
   char topic[kTopicMax];
-  char payload[384];
   snprintf(topic, sizeof topic, "%s/status", base_);
-  snprintf(payload, sizeof payload,
-           "{\"bytes\":%u,\"frames\":%u,\"checksum_errors\":%u,\"transport_errors\":%u,\"telegrams\":%u,"
-           "\"decrypt_errors\":%u,\"auth_errors\":%u,\"decode_errors\":%u,\"frame_counter_gaps\":%u,"
-           "\"frame_counter_repeats\":%u,\"readings\":%u,\"queue\":%u,\"published\":%u,\"dropped\":%u,\"free_heap\":%u}",
-           c.bytes, c.frames, c.checksum_errors, c.transport_errors, c.telegrams, c.decrypt_errors, c.auth_errors,
-           c.decode_errors, c.frame_counter_gaps, c.frame_counter_repeats, c.readings, static_cast<unsigned>(count_),
-           published_, dropped_, free_heap);
-  mqtt.publish(topic, payload, false);
+  char* payload = scratch().render;
+  if (render_status(c, free_heap, min_free_heap, p1::CharSpan(payload, sizeof(Scratch::render))) > 0) {
+    mqtt.publish(topic, payload, false);
+  }
 }

@@ -17,7 +17,9 @@ class Publisher {
   void on_reading(const p1::Reading& reading, const String& ip, int rssi);
   // Sends what is queued; announces discovery after each (re)connect.
   void loop(MqttLink& mqtt);
-  void publish_status(MqttLink& mqtt, const p1::StreamCounters& counters, uint32_t free_heap);
+  void publish_status(MqttLink& mqtt, const p1::StreamCounters& counters, uint32_t free_heap, uint32_t min_free_heap);
+  // The status payload (the core's one builder), also for the web page.
+  size_t render_status(const p1::StreamCounters& counters, uint32_t free_heap, uint32_t min_free_heap, p1::CharSpan out);
   uint32_t dropped() const { return dropped_; }
   uint32_t published() const { return published_; }
   size_t queued() const { return count_; }
@@ -36,10 +38,11 @@ class Publisher {
   size_t count_ = 0;
   uint32_t dropped_ = 0;
   uint32_t published_ = 0;
+  uint32_t queued_ = 0;
   char base_[65] = {};
   char node_[24] = {};
   bool raw_ = false, topics_ = false, json_ = true, discovery_ = true;
-  bool fields_[11] = {};
+  uint16_t fields_ = 0;  // gateway fields seen (bit per field)
   bool announced_ = false;
   char meter_number_[40] = {};
 };

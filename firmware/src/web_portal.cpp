@@ -1,6 +1,5 @@
 #include "web_portal.h"
 
-#include <ArduinoJson.h>
 #if defined(ESP32)
 #include <Update.h>
 #include <esp_random.h>
@@ -11,6 +10,7 @@
 #include <cstring>
 
 #include "p1/base/hex.h"
+#include "scratch.h"
 #include "web_assets.h"
 
 void DeviceRandom::fill(p1::MutableByteSpan out) {
@@ -27,46 +27,35 @@ void DeviceRandom::fill(p1::MutableByteSpan out) {
 
 namespace {
 
-bool hex_to(const char* hex, uint8_t* out, size_t n) {
-  return hex != nullptr && std::strlen(hex) == 2 * n && p1::parse_hex_exact(p1::Span<const char>(hex, 2 * n), p1::MutableByteSpan(out, n));
-}
-
-String to_hex(const uint8_t* data, size_t n) {
-  static const char kDigits[] = "0123456789abcdef";
-  String out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
-
 void security_headers(PortalServer& server) {
-  server.sendHeader("Cache-Control", "no-store");
-  server.sendHeader("X-Content-Type-Options", "nosniff");
-  server.sendHeader("X-Frame-Options", "DENY");
+  server.sendHeader(F("Cache-Control"), F("no-store"));
+  server.sendHeader(F("X-Content-Type-Options"), F("nosniff"));
+  server.sendHeader(F("X-Frame-Options"), F("DENY"));
 }
 
 uint32_t client_of(PortalServer& server) { return static_cast<uint32_t>(server.client().remoteIP()); }
+
+class ServerWriter final : public p1::ReplyWriter {
+ public:
+  explicit ServerWriter(PortalServer& server) : server_(server) {}
+  void write(const char* data, size_t length) override { server_.sendContent(data, length); }
+
+ private:
+  PortalServer& server_;
+};
 
 }  // namespace
 
 void WebPortal::begin() {
   const char* key = settings_.get(p1::SettingId::kWebKey);
-  box_.set_passkey(p1::Span<const char>(key, std::strlen(key)));
+  calls_.set_passkey(p1::Span<const char>(key, std::strlen(key)));
   server_.on("/", HTTP_GET, [this] {
     security_headers(server_);
-    server_.sendHeader("Content-Encoding", "gzip");
+    server_.sendHeader(F("Content-Encoding"), F("gzip"));
     server_.send_P(200, "text/html; charset=utf-8", reinterpret_cast<const char*>(p1web::kIndexHtmlGz),
                    p1web::kIndexHtmlGzSize);
   });
-  server_.on("/api/nonce", HTTP_GET, [this] {
-    uint8_t nonce[p1::kNonceSize];
-    nonces_.issue(random_, millis(), nonce);
-    security_headers(server_);
-    server_.send(200, "application/json", String("{\"nonce\":\"") + to_hex(nonce, sizeof nonce) + "\"}");
-  });
+  server_.on("/api/nonce", HTTP_GET, [this] { send(calls_.nonce(millis())); });
   server_.on("/api/call", HTTP_POST, [this] { handle_call(); });
   server_.on("/update", HTTP_POST, [this] { handle_upload_done(); }, [this] { handle_upload(); });
   server_.begin();
@@ -75,145 +64,105 @@ void WebPortal::begin() {
 void WebPortal::loop() { server_.handleClient(); }
 
 void WebPortal::set_values(const char* reading_json, const char* status_json) {
-  reading_json_ = reading_json;
-  status_json_ = status_json;
+  if (reading_json != nullptr) reading_json_ = reading_json;
+  if (status_json != nullptr) status_json_ = status_json;
 }
 
-bool WebPortal::reply(const char* plaintext, const uint8_t nonce[p1::kNonceSize]) {
-  size_t n = std::strlen(plaintext);
-  std::unique_ptr<uint8_t[]> body(new uint8_t[n]);
-  std::memcpy(body.get(), plaintext, n);
-  uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
-  box_.seal(p1::ByteSpan(nonce, p1::kNonceSize), p1::MutableByteSpan(body.get(), n), salt, iv, tag);
-  String out = String("{\"salt\":\"") + to_hex(salt, sizeof salt) + "\",\"iv\":\"" + to_hex(iv, sizeof iv) +
-               "\",\"data\":\"" + to_hex(body.get(), n) + "\",\"tag\":\"" + to_hex(tag, sizeof tag) + "\"}";
+void WebPortal::write_values(p1::TextBuffer& out) {
+  out.put("{\"meters\":[{\"name\":\"meter\",\"base\":");
+  p1::put_json_string(out, settings_.get(p1::SettingId::kMqttBase));
+  out.put(",\"reading\":");
+  out.put(reading_json_.length() ? reading_json_.c_str() : "null");
+  out.put(",\"status\":");
+  out.put(status_json_.length() ? status_json_.c_str() : "null");
+  out.put("}]}");
+}
+
+const char* WebPortal::save(const p1::Settings&, const p1::Settings& updated) {
+  if (!store_.save(updated)) return "cannot write the settings to flash";
+  settings_ = updated;  // takes effect after the restart
+  return nullptr;
+}
+
+void WebPortal::send(const p1::SealedCalls::Reply& reply) {
   security_headers(server_);
-  server_.send(200, "application/json", out);
-  return true;
+  if (reply.retry_after_s > 0) server_.sendHeader(F("Retry-After"), String(reply.retry_after_s));
+  server_.setContentLength(reply.length);
+  server_.send(reply.status, F("application/json"), "");
+  ServerWriter writer(server_);
+  calls_.send(writer);
 }
 
 void WebPortal::handle_call() {
-  auto fail = [this](int code, const char* message) {
-    security_headers(server_);
-    server_.send(code, "application/json", String("{\"error\":\"") + message + "\"}");
-  };
-  JsonDocument envelope;
-  if (deserializeJson(envelope, server_.arg("plain"))) return fail(400, "malformed request");
-  uint8_t nonce[p1::kNonceSize], salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
-  const char* data_hex = envelope["data"] | "";
-  size_t data_len = std::strlen(data_hex) / 2;
-  if (!hex_to(envelope["nonce"], nonce, sizeof nonce) || !hex_to(envelope["salt"], salt, sizeof salt) ||
-      !hex_to(envelope["iv"], iv, sizeof iv) || !hex_to(envelope["tag"], tag, sizeof tag) || data_len > 4096) {
-    return fail(400, "malformed request");
-  }
-  std::unique_ptr<uint8_t[]> data(new uint8_t[data_len + 1]);
-  if (!hex_to(data_hex, data.get(), data_len)) return fail(400, "malformed request");
-  uint32_t client = client_of(server_);
-  uint32_t retry = 0;
-  if (!limiter_.allowed(client, millis(), retry)) return fail(429, "too many wrong passkeys; wait");
-  if (!nonces_.consume(nonce, millis())) return fail(403, "expired or reused request");
-  if (!box_.open(salt, iv, p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(data.get(), data_len), tag)) {
-    limiter_.failure(client, millis());
-    return fail(403, "wrong passkey");
-  }
-  limiter_.success(client);
-  data[data_len] = 0;
-  JsonDocument request;
-  if (deserializeJson(request, reinterpret_cast<const char*>(data.get()))) return fail(400, "malformed request");
-  String op = request["op"] | "";
-  JsonDocument answer;
-  if (op == "login") {
-    answer["ok"] = true;
-  } else if (op == "values") {
-    JsonObject meter = answer["meters"].to<JsonArray>().add<JsonObject>();
-    meter["name"] = "meter";
-    meter["reading"] = serialized(reading_json_.length() ? reading_json_ : String("null"));
-    meter["status"] = serialized(status_json_.length() ? status_json_ : String("null"));
-  } else if (op == "settings") {
-    JsonArray fields = answer["fields"].to<JsonArray>();
-    for (const p1::SettingSpec& spec : p1::setting_specs()) {
-      if (!spec.applies(true)) continue;
-      JsonObject f = fields.add<JsonObject>();
-      bool secret = spec.kind == p1::SettingKind::kSecret;
-      f["key"] = spec.key;
-      f["label"] = spec.label;
-      f["secret"] = secret;
-      f["expected"] = spec.expected;
-      if (secret) f["set"] = settings_.length(spec.id) > 0;  // secrets never leave the device
-      else f["value"] = settings_.get(spec.id);
-    }
-    answer["can_save"] = true;
-    answer["ota"] = true;
-  } else if (op == "save") {
-    p1::Settings updated = settings_;
-    JsonObject errors = answer["errors"].to<JsonObject>();
-    for (JsonPair kv : request["settings"].as<JsonObject>()) {
-      const char* key = kv.key().c_str();
-      const p1::SettingSpec* spec = p1::find_setting(p1::Span<const char>(key, std::strlen(key)));
-      const char* value = kv.value() | "";
-      if (spec == nullptr || !spec->applies(true)) {
-        errors[key] = "unknown setting";
-      } else if (!(spec->kind == p1::SettingKind::kSecret && value[0] == '\0') &&
-                 updated.set(spec->id, value) != p1::SettingError::kNone) {
-        errors[key] = String("expected ") + spec->expected;
-      }
-    }
-    if (errors.size() == 0) {
-      if (store_.save(updated)) {
-        settings_ = updated;  // takes effect after the restart
-        answer["saved"] = true;
-        answer["restart_needed"] = true;
-      } else {
-        errors["_"] = "cannot write the settings to flash";
-      }
-    }
-  } else if (op == "restart") {
-    restart_ = true;
-    answer["ok"] = true;
-  } else if (op == "ota_begin") {
-    // A single-use token for the upload that follows (5 minutes).
-    random_.fill(p1::MutableByteSpan(upload_token_, sizeof upload_token_));
-    upload_token_ms_ = millis();
-    upload_token_valid_ = true;
-    answer["token"] = to_hex(upload_token_, sizeof upload_token_);
-  } else {
-    return fail(400, "unknown operation");
-  }
-  String text;
-  serializeJson(answer, text);
-  reply(text.c_str(), nonce);
+  // The request body is decoded in place: the String's buffer is ours.
+  String& body = const_cast<String&>(server_.arg("plain"));
+  p1::CharSpan request(body.begin(), body.length());
+  // Save's scratch settings and the sealed answer share the device's one
+  // scratch area with the other stages that never run at the same time.
+  ScratchWeb& web = scratch().web;
+  send(calls_.call(client_of(server_), millis(), request, p1::MutableByteSpan(web.reply, sizeof web.reply),
+                   web.settings));
+}
+
+const char* WebPortal::begin_update(const uint8_t sha256[32], uint32_t size, char token[33]) {
+  if (size == 0 || size > board::max_update_size()) return "the image is larger than this device's update space";
+  std::memcpy(update_sha256_, sha256, sizeof update_sha256_);
+  update_size_ = size;
+  random_.fill(p1::MutableByteSpan(upload_token_, sizeof upload_token_));
+  upload_token_ms_ = millis();
+  upload_token_valid_ = true;
+  p1::write_hex(p1::ByteSpan(upload_token_, sizeof upload_token_), p1::CharSpan(token, 32));
+  token[32] = '\0';
+  return nullptr;
 }
 
 void WebPortal::handle_upload() {
   HTTPUpload& upload = server_.upload();
   if (upload.status == UPLOAD_FILE_START) {
-    uint8_t token[p1::kNonceSize];
+    uint8_t token[sizeof upload_token_];
+    const String& given = server_.arg("token");
     upload_authorized_ = upload_token_valid_ && millis() - upload_token_ms_ < 300000 &&
-                         hex_to(server_.arg("token").c_str(), token, sizeof token) &&
+                         given.length() == 2 * sizeof token &&
+                         p1::parse_hex_exact(p1::Span<const char>(given.c_str(), given.length()),
+                                             p1::MutableByteSpan(token, sizeof token)) &&
                          std::memcmp(token, upload_token_, sizeof token) == 0;
     upload_token_valid_ = false;  // single use
-    upload_ok_ = upload_authorized_ && Update.begin(board::max_update_size());
+    upload_error_ = upload_authorized_ ? nullptr : "log in first: no valid upload token";
+    upload_ok_ = upload_authorized_ && Update.begin(update_size_);
+    if (upload_authorized_ && !upload_ok_) upload_error_ = "the updater refused to start";
+    upload_hash_.begin();
   } else if (upload.status == UPLOAD_FILE_WRITE && upload_ok_) {
     // The updater checks the image header (magic byte, flash layout) on the first block.
+    upload_hash_.add(upload.buf, upload.currentSize);
     upload_ok_ = Update.write(upload.buf, upload.currentSize) == upload.currentSize;
+    if (!upload_ok_) upload_error_ = "writing the image failed";
   } else if (upload.status == UPLOAD_FILE_END && upload_ok_) {
-    upload_ok_ = Update.end(true);  // verifies the whole image before it can boot
+    // Only the image the logged-in page announced may boot: its SHA-256 is
+    // compared before the updater marks it bootable.
+    uint8_t digest[32];
+    upload_hash_.finish(digest);
+    if (Update.size() != update_size_ || std::memcmp(digest, update_sha256_, sizeof digest) != 0) {
+      Update.end(false);
+      upload_ok_ = false;
+      upload_error_ = "the image is not the one the page announced (size or SHA-256 differ)";
+    } else {
+      upload_ok_ = Update.end(true);
+      if (!upload_ok_) upload_error_ = "the updater refused the image";
+    }
   } else if (upload.status == UPLOAD_FILE_ABORTED) {
     Update.end(false);
     upload_ok_ = false;
+    upload_error_ = "upload aborted";
   }
 }
 
 void WebPortal::handle_upload_done() {
   security_headers(server_);
-  if (!upload_authorized_) {
-    server_.send(403, "application/json", "{\"error\":\"log in first: no valid upload token\"}");
-    return;
-  }
   if (!upload_ok_) {
-    server_.send(400, "application/json", String("{\"error\":\"image refused: ") + board::update_error() + "\"}");
+    String body = String(F("{\"error\":\"")) + (upload_error_ ? upload_error_ : "no image") + "\"}";
+    server_.send(upload_authorized_ ? 400 : 403, F("application/json"), body);
     return;
   }
-  server_.send(200, "application/json", "{\"ok\":true,\"message\":\"update installed; restarting\"}");
+  server_.send(200, F("application/json"), F("{\"ok\":true,\"message\":\"update installed; restarting\"}"));
   restart_ = true;
 }

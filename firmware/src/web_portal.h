@@ -1,19 +1,23 @@
-// The configuration page on the device: the same embedded page and the same
-// sealed exchange as the Linux program (core/p1/web/secure_exchange.h), plus
-// a firmware update that only a logged-in page can start. Saving settings
-// applies after a restart, as on the original device.
+// The configuration page on the device: the embedded page (in flash) and the
+// core's sealed calls (p1/device/web/sealed_calls.h), the same handler the
+// Linux program runs; this file only moves bytes between ESP8266WebServer and
+// it, and stores what a Save changed. A firmware update is accepted only for
+// the image whose size and SHA-256 a logged-in page announced.
 #pragma once
 #include "board.h"
 #include "p1/device/settings/settings_store.h"
-#include "p1/device/web/secure_exchange.h"
+#include "p1/device/web/sealed_calls.h"
 
 class DeviceRandom final : public p1::RandomSource {
  public:
   void fill(p1::MutableByteSpan out) override;
 };
 
-class WebPortal {
+class WebPortal final : public p1::WebBackend {
  public:
+  // The reply scratch: the largest sealed answer (the settings form) fits.
+  static constexpr size_t kScratch = 3584;
+
   WebPortal(p1::Settings& settings, p1::SettingsStore& store) : settings_(settings), store_(store) {}
   void begin();
   void loop();
@@ -21,26 +25,37 @@ class WebPortal {
   void set_values(const char* reading_json, const char* status_json);
   bool restart_requested() const { return restart_; }
 
+  // p1::WebBackend
+  void write_values(p1::TextBuffer& out) override;
+  const p1::Settings& settings() override { return settings_; }
+  bool is_device() const override { return true; }
+  const char* save(const p1::Settings& shown, const p1::Settings& updated) override;
+  void request_restart() override { restart_ = true; }
+  const char* begin_update(const uint8_t sha256[32], uint32_t size, char token[33]) override;
+
  private:
   void handle_call();
   void handle_upload();
   void handle_upload_done();
-  bool reply(const char* plaintext, const uint8_t nonce[p1::kNonceSize]);
+  void send(const p1::SealedCalls::Reply& reply);
 
   p1::Settings& settings_;
   p1::SettingsStore& store_;
   PortalServer server_{80};
   DeviceRandom random_;
   board::WebCrypto crypto_;
-  p1::PasskeyBox box_{crypto_, random_};
-  p1::NonceBook nonces_;
-  p1::AttemptLimiter limiter_;
+  p1::SealedCalls calls_{crypto_, random_, *this};
   String reading_json_;
   String status_json_;
-  uint8_t upload_token_[p1::kNonceSize] = {};
+  // Update: announced size and hash, the single-use token, the running hash.
+  uint8_t update_sha256_[32] = {};
+  uint32_t update_size_ = 0;
+  uint8_t upload_token_[16] = {};
   uint32_t upload_token_ms_ = 0;
   bool upload_token_valid_ = false;
   bool upload_authorized_ = false;
   bool upload_ok_ = false;
+  const char* upload_error_ = nullptr;
+  board::Sha256 upload_hash_;
   bool restart_ = false;
 };

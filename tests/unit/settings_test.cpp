@@ -10,6 +10,11 @@
 
 namespace {
 
+p1::MutableByteSpan record_scratch() {
+  static uint8_t buffer[p1::kSettingsRecordMax];
+  return p1::MutableByteSpan(buffer, sizeof buffer);
+}
+
 using p1::SettingError;
 using p1::SettingId;
 using p1::Settings;
@@ -197,7 +202,7 @@ Settings sample(const char* host) {
 
 TEST(SettingsStore, EmptyStorageGivesDefaults) {
   MemoryStorage storage;
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s = sample("x");
   EXPECT_EQ(store.load(s), p1::LoadStatus::kNoSettings);
   EXPECT_EQ(s, Settings());
@@ -205,14 +210,14 @@ TEST(SettingsStore, EmptyStorageGivesDefaults) {
 
 TEST(SettingsStore, SavesAlternatelyAndLoadsTheNewest) {
   MemoryStorage storage;
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   store.load(s);
   ASSERT_TRUE(store.save(sample("one.local")));
   ASSERT_TRUE(store.save(sample("two.local")));
   ASSERT_TRUE(store.save(sample("three.local")));
   // Both slots hold valid records; the newer one wins on a fresh start.
-  p1::SettingsStore again(storage);
+  p1::SettingsStore again(storage, record_scratch());
   Settings loaded;
   EXPECT_EQ(again.load(loaded), p1::LoadStatus::kLoaded);
   EXPECT_EQ(loaded, sample("three.local"));
@@ -229,7 +234,7 @@ TEST(SettingsStore, PowerCutAtEveryByteLeavesOldOrNew) {
     for (size_t cut = 0; cut <= length; ++cut) {
       MemoryStorage storage;
       {
-        p1::SettingsStore store(storage);
+        p1::SettingsStore store(storage, record_scratch());
         Settings s;
         store.load(s);
         if (history == 2) store.save(sample("older.local"));
@@ -237,7 +242,7 @@ TEST(SettingsStore, PowerCutAtEveryByteLeavesOldOrNew) {
         storage.cut_next_write_after(static_cast<long>(cut));
         store.save(new_settings);
       }
-      p1::SettingsStore reboot(storage);
+      p1::SettingsStore reboot(storage, record_scratch());
       Settings loaded;
       EXPECT_EQ(reboot.load(loaded), p1::LoadStatus::kLoaded) << cut;
       bool old_or_new = loaded == old_settings || (cut == length && loaded == new_settings);
@@ -246,7 +251,7 @@ TEST(SettingsStore, PowerCutAtEveryByteLeavesOldOrNew) {
       // And the next save after the cut works normally.
       Settings third = sample("third.local");
       ASSERT_TRUE(reboot.save(third));
-      p1::SettingsStore again(storage);
+      p1::SettingsStore again(storage, record_scratch());
       again.load(loaded);
       EXPECT_EQ(loaded, third) << cut;
     }
@@ -255,26 +260,26 @@ TEST(SettingsStore, PowerCutAtEveryByteLeavesOldOrNew) {
 
 TEST(SettingsStore, CorruptNewestRecordFallsBackToTheOther) {
   MemoryStorage storage;
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   store.load(s);
   store.save(sample("a.local"));
   store.save(sample("b.local"));
   storage.slot(1)[40] ^= 0x01;  // bit rot in the newer record
-  p1::SettingsStore again(storage);
+  p1::SettingsStore again(storage, record_scratch());
   EXPECT_EQ(again.load(s), p1::LoadStatus::kLoaded);
   EXPECT_EQ(s, sample("a.local"));
 }
 
 TEST(SettingsStore, ClearForgetsEverything) {
   MemoryStorage storage;
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   store.load(s);
   store.save(sample("a.local"));
   store.save(sample("b.local"));
   ASSERT_TRUE(store.clear());
-  p1::SettingsStore again(storage);
+  p1::SettingsStore again(storage, record_scratch());
   EXPECT_EQ(again.load(s), p1::LoadStatus::kNoSettings);
 }
 
@@ -314,7 +319,7 @@ TEST(SettingsStore, VersionOneRecordIsMigrated) {
   for (size_t i = 0; i < 4; ++i) record[record.size() - 4 + i] = static_cast<uint8_t>(crc >> (8 * i));
   MemoryStorage storage;
   std::memcpy(storage.slot(0).data(), record.data(), record.size());
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   EXPECT_EQ(store.load(s), p1::LoadStatus::kMigrated);
   EXPECT_STREQ(s.get(SettingId::kWifiSsid), "HomeWifi");
@@ -325,7 +330,7 @@ TEST(SettingsStore, VersionOneRecordIsMigrated) {
   EXPECT_STREQ(s.get(SettingId::kSerialFormat), "8E1");  // new field: its default
   // Saved again, it becomes a current record in the other slot.
   ASSERT_TRUE(store.save(s));
-  p1::SettingsStore again(storage);
+  p1::SettingsStore again(storage, record_scratch());
   Settings loaded;
   EXPECT_EQ(again.load(loaded), p1::LoadStatus::kLoaded);
   EXPECT_EQ(loaded, s);

@@ -1,5 +1,6 @@
 // The configuration page: login, live values, counters, settings.
-import { call } from './exchange.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { call, toHex } from './exchange.js';
 
 const FIELDS = [
   ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
@@ -126,8 +127,12 @@ async function installFirmware(event) {
   if (!file) return;
   $('ota-status').textContent = 'Uploading...';
   try {
-    // The upload needs a single-use token that only a logged-in page can get.
-    const { token } = await call(passkey, { op: 'ota_begin', size: file.size });
+    // The device installs only the image whose size and SHA-256 this
+    // logged-in page announces, and only with the single-use token it returns.
+    const image = new Uint8Array(await file.arrayBuffer());
+    const reply0 = await call(passkey, { op: 'ota_begin', size: file.size, sha256: toHex(sha256(image)) });
+    if (reply0.error) throw new Error(reply0.error);
+    const { token } = reply0;
     const form = new FormData();
     form.append('firmware', file, file.name);
     const reply = await fetch(`/update?token=${token}`, { method: 'POST', body: form });

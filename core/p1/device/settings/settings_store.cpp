@@ -144,8 +144,8 @@ LoadStatus SettingsStore::load(Settings& out) {
   } else if (ok[0] || ok[1]) {
     newest_slot_ = ok[0] ? 0 : 1;
   }
-  static uint8_t buffer[kSettingsRecordMax];  // boot-time only; keeps it off the stack
-  size_t size = storage_.slot_size() < sizeof buffer ? storage_.slot_size() : sizeof buffer;
+  uint8_t* buffer = scratch_.data();
+  size_t size = storage_.slot_size() < scratch_.size() ? storage_.slot_size() : scratch_.size();
   uint32_t seq = 0;
   uint8_t ver = 0;
   if (newest_slot_ < 0 || !storage_.read(static_cast<uint8_t>(newest_slot_), 0, MutableByteSpan(buffer, size)) ||
@@ -160,11 +160,10 @@ LoadStatus SettingsStore::load(Settings& out) {
 }
 
 bool SettingsStore::save(const Settings& settings) {
-  static uint8_t buffer[kSettingsRecordMax];  // see load()
-  size_t size = encode_settings_record(settings, sequence_ + 1, MutableByteSpan(buffer, sizeof buffer));
+  size_t size = encode_settings_record(settings, sequence_ + 1, scratch_);
   if (size == 0 || size > storage_.slot_size()) return false;
   uint8_t target = newest_slot_ == 0 ? 1 : 0;
-  if (!storage_.write(target, 0, ByteSpan(buffer, size))) return false;
+  if (!storage_.write(target, 0, ByteSpan(scratch_.data(), size))) return false;
   newest_slot_ = target;
   ++sequence_;
   return true;

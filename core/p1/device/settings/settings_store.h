@@ -29,13 +29,17 @@ class SettingsStorage {
 };
 
 constexpr uint8_t kSettingsVersion = 2;
-constexpr size_t kSettingsRecordMax = 16 + kSettingCount * (2 + Settings::kMaxValue);
+// Header, an id and a length per field, every value at full capacity, CRC.
+constexpr size_t kSettingsRecordMax = 12 + kSettingCount * 2 + kSettingsStorage + 4;
 
 enum class LoadStatus : uint8_t { kLoaded, kMigrated, kNoSettings };
 
 class SettingsStore {
  public:
-  explicit SettingsStore(SettingsStorage& storage) : storage_(storage) {}
+  // `scratch` (at least kSettingsRecordMax bytes) holds a record while it is
+  // read or written; the device lends its shared scratch area, as loading and
+  // saving never run at the same time as the stages it serves.
+  SettingsStore(SettingsStorage& storage, MutableByteSpan scratch) : storage_(storage), scratch_(scratch) {}
   // Loads the newest valid record; with none, `out` holds the defaults.
   LoadStatus load(Settings& out);
   // Writes `settings` to the slot not holding the newest record.
@@ -46,6 +50,7 @@ class SettingsStore {
  private:
   bool check_slot(uint8_t slot, uint32_t& sequence, uint8_t& version);
   SettingsStorage& storage_;
+  MutableByteSpan scratch_;
   int newest_slot_ = -1;
   uint32_t sequence_ = 0;
 };

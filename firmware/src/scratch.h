@@ -1,0 +1,26 @@
+// The device's one scratch area: stages that never run at the same time
+// (a web call with a Save, loading or saving settings at boot or from the
+// wizard, rendering one MQTT message) take turns in the same bytes instead
+// of each keeping a buffer of its own. Everything runs in loop(): no stage
+// interrupts another.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "p1/device/settings/settings_store.h"
+
+// A web call: the sealed answer, the edited settings, and the record a Save
+// writes (all three live together during a Save).
+struct ScratchWeb {
+  p1::Settings settings;
+  uint8_t record[p1::kSettingsRecordMax];
+  uint8_t reply[3584];  // the settings form, the largest answer, fits
+};
+
+union Scratch {
+  ScratchWeb web;      // web.record also serves settings loads and saves outside a web call
+  char render[1024];   // one MQTT payload (JSON, discovery, status)
+  Scratch() {}
+};
+
+Scratch& scratch();
