@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "p1/base/hex.h"
+#include "p1/output/json_text.h"
 #include "scratch.h"
 #include "web_assets.h"
 

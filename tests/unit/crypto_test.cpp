@@ -17,7 +17,7 @@ using p1test::Bytes;
 using p1test::Backend;
 template <typename T>
 class CryptoBackend : public ::testing::Test {};
-using Backends = ::testing::Types<Backend<p1::BearSslAesGcm>, Backend<p1::MbedTlsAesGcm>>;
+using Backends = ::testing::Types<Backend<p1::BearSslAesGcm>, Backend<p1::BearSslPortableAesGcm>, Backend<p1::MbedTlsAesGcm>>;
 TYPED_TEST_SUITE(CryptoBackend, Backends);
 
 p1::Aes128Key key_of(const std::string& hex) {

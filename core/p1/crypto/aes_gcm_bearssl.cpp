@@ -7,10 +7,18 @@ namespace {
 constexpr uint32_t kFirstDataCounter = 2;
 }  // namespace
 
-BearSslAesGcm::BearSslAesGcm() {
-  ctr_class_ = br_aes_x86ni_ctr_get_vtable();
-  ghash_ = br_ghash_pclmul_get();
-  name_ = "bearssl/x86ni";
+BearSslAesGcm::BearSslAesGcm(bool portable) {
+  ctr_class_ = nullptr;
+  ghash_ = nullptr;
+#if defined(__x86_64__) || defined(__i386__)
+  if (!portable) {
+    ctr_class_ = br_aes_x86ni_ctr_get_vtable();
+    ghash_ = br_ghash_pclmul_get();
+    name_ = "bearssl/x86ni";
+  }
+#else
+  (void)portable;
+#endif
   if (ctr_class_ == nullptr || ghash_ == nullptr) {
 #if UINTPTR_MAX > 0xFFFFFFFFu
     ctr_class_ = &br_aes_ct64_ctr_vtable;

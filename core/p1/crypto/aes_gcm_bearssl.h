@@ -1,5 +1,7 @@
-// BearSSL backend: AES-NI + PCLMUL where the CPU has them (host), otherwise
-// BearSSL's constant-time portable code (ESP8266 uses the 32-bit "ct" one).
+// BearSSL backend, the implementation chosen per platform at build time:
+// AES-NI + PCLMUL on x86 hosts whose CPU has them, else BearSSL's constant-
+// time portable code (ct64 on 64-bit hosts, the 32-bit "ct" on the ESP8266,
+// whose BearSSL has no x86 code at all).
 #pragma once
 #include <bearssl/bearssl.h>
 
@@ -9,7 +11,10 @@ namespace p1 {
 
 class BearSslAesGcm final : public AesGcmDecryptor {
  public:
-  BearSslAesGcm();
+  BearSslAesGcm() : BearSslAesGcm(false) {}
+  // true: the portable constant-time code even where AES-NI exists (tests
+  // run both on an x86 host).
+  explicit BearSslAesGcm(bool portable);
   void set_key(const Aes128Key& key) override;
   void decrypt(const uint8_t iv[12], MutableByteSpan data) override;
   bool decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) override;
@@ -20,6 +25,21 @@ class BearSslAesGcm final : public AesGcmDecryptor {
   br_ghash ghash_;
   const char* name_;
   br_aes_gen_ctr_keys keys_;
+};
+
+// The portable implementation on any host, for the tests (inline, so the
+// tests' RTTI needs nothing from the core, which has none).
+class BearSslPortableAesGcm final : public AesGcmDecryptor {
+ public:
+  void set_key(const Aes128Key& key) override { impl_.set_key(key); }
+  void decrypt(const uint8_t iv[12], MutableByteSpan data) override { impl_.decrypt(iv, data); }
+  bool decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) override {
+    return impl_.decrypt_verified(iv, aad, data, tag);
+  }
+  const char* name() const override { return impl_.name(); }
+
+ private:
+  BearSslAesGcm impl_{true};
 };
 
 }  // namespace p1

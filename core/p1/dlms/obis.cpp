@@ -2,6 +2,20 @@
 
 namespace p1 {
 
+#if defined(P1_COMPACT_TABLES)
+// The device: digits computed (no 1 KB table in RAM).
+size_t Obis::to_dotted(char* out) const {
+  char* p = out;
+  for (int i = 0; i < 6; ++i) {
+    unsigned b = v[i];
+    if (b >= 100) *p++ = static_cast<char>('0' + b / 100);
+    if (b >= 10) *p++ = static_cast<char>('0' + b / 10 % 10);
+    *p++ = static_cast<char>('0' + b % 10);
+    *p++ = '.';
+  }
+  return static_cast<size_t>(p - out - 1);
+}
+#else
 namespace {
 // Decimal text of every byte value; OBIS codes are printed for every value.
 struct ByteText {
@@ -32,5 +46,6 @@ size_t Obis::to_dotted(char* out) const {
   }
   return static_cast<size_t>(p - out - 1);
 }
+#endif
 
 }  // namespace p1
