@@ -129,7 +129,7 @@ void start_running() {
 void run_loop(uint32_t now) {
   uart.poll(meter, [&](const p1::StreamEvent& e) {
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
-    publisher.on_reading(meter.reading(), wifi.address(), wifi.rssi());
+    publisher.on_reading(meter.reading());
     char* json = scratch().render;
     auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
     if (n) {
@@ -141,7 +141,7 @@ void run_loop(uint32_t now) {
   if (heap < min_free_heap) min_free_heap = heap;
   wifi.loop(now);
   mqtt.loop(now, wifi.connected());
-  publisher.loop(mqtt);
+  publisher.loop(mqtt, wifi);
   portal.loop();
   if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {
     next_web_status_ms = now + 1000;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "p1/base/capacities.h"
 #include "p1/base/error.h"
 #include "p1/base/span.h"
 
@@ -50,7 +51,7 @@ ParsedFrame parse_hdlc_frame(ByteSpan buffered);
 // it ends) or a plaintext data-notification (ends with its A-XDR body).
 ParsedFrame parse_bare_apdu(ByteSpan buffered);
 
-// Longest frame any parser can return (HDLC: 11-bit length plus flags).
-constexpr size_t kMaxFrameBytes = 2048 + 2;
+// Longest frame any parser returns; longer ones are skipped as noise.
+constexpr size_t kMaxFrameBytes = kMaxFrame;
 
 }  // namespace p1

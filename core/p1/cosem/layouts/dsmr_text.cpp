@@ -189,7 +189,7 @@ Error decode_dsmr(ByteSpan text, Reading& out) {
     Error e = out.add(value);
     if (e != Error::kNone) return e;
   }
-  out.layout = "dsmr";
+  out.layout = kDsmrLayout;
   return Error::kNone;
 }
 
