@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Compiles the portable core (and its BearSSL backends) for the ESP8266's
 # Xtensa LX106 with Debian's cross compiler, as the firmware does: C++17,
-# -fno-exceptions -fno-rtti, -Os, warnings as errors. Debian's
-# gcc-xtensa-lx106 has no C++ library, so the few standard headers the core
-# uses come from scripts/xtensa-shim/; C headers from picolibc. Prints the
-# size of the code (flash) and static data (RAM).
+# -fno-exceptions -fno-rtti, -Os, the device's capacities and compact tables,
+# warnings as errors. Debian's gcc-xtensa-lx106 has no C++ library, so the few
+# standard headers the core uses come from scripts/xtensa-shim/; C headers
+# from picolibc. Prints the core's static RAM (DATA + RODATA + BSS: on the
+# ESP8266 constants live in RAM unless placed in flash) and fails when it
+# exceeds the budget set from the real firmware build (README, "Memory").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+budget_ram="${P1_CORE_RAM_BUDGET:-9700}"
 need=()
-for p in gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf libbearssl-dev; do
+for p in gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf libbearssl-dev libjsmn-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -19,8 +22,10 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/include"
 ln -s /usr/include/bearssl "$out/include/bearssl"   # BearSSL's portable headers only
+ln -s /usr/include/jsmn.h "$out/include/jsmn.h"
 flags=(-std=c++17 -Os -fno-exceptions -fno-rtti -mlongcalls -mtext-section-literals -ffunction-sections
        -fdata-sections -Wall -Wextra -Wpedantic -Wshadow -Werror -specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
+       -DP1_DEVICE_CAPACITIES -DP1_COMPACT_TABLES
        -nostdinc++ -isystem scripts/xtensa-shim -isystem "$out/include" -Icore)
 sources=$(find core/p1 -name '*.cpp' ! -name '*mbedtls*' | sort)
 for src in $sources; do
@@ -28,4 +33,15 @@ for src in $sources; do
 done
 xtensa-lx106-elf-ar rcs "$out/libp1core.a" "$out"/*.o
 echo "core compiled for xtensa-lx106 ($(echo "$sources" | wc -w) files):"
-xtensa-lx106-elf-size -t "$out/libp1core.a" | tail -1 | awk '{printf "  text (flash) %d bytes, data %d bytes, bss (RAM) %d bytes\n", $1, $2, $3}'
+read -r text data rodata bss < <(xtensa-lx106-elf-objdump -h "$out"/*.o | awk '
+  $2 ~ /^\.(text|literal)/ {t += strtonum("0x"$3)}
+  $2 ~ /^\.data/ {d += strtonum("0x"$3)}
+  $2 ~ /^\.rodata/ {r += strtonum("0x"$3)}
+  $2 ~ /^\.bss/ {b += strtonum("0x"$3)}
+  END {print t, d, r, b}')
+ram=$((data + rodata + bss))
+echo "  code ${text} bytes (flash); static RAM ${ram} bytes (DATA ${data} + RODATA ${rodata} + BSS ${bss}); budget ${budget_ram}"
+if [ "$ram" -gt "$budget_ram" ]; then
+  echo "the core's static RAM (${ram} B) exceeds its budget (${budget_ram} B): move constants to flash or shrink buffers"
+  exit 1
+fi
