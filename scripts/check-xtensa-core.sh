@@ -33,12 +33,18 @@ for src in $sources; do
 done
 xtensa-lx106-elf-ar rcs "$out/libp1core.a" "$out"/*.o
 echo "core compiled for xtensa-lx106 ($(echo "$sources" | wc -w) files):"
+# Sections of inline variables (COMDAT, named after the symbol) appear in
+# every object that uses them but once in the image: counted once by name.
 read -r text data rodata bss < <(xtensa-lx106-elf-objdump -h "$out"/*.o | awk '
-  $2 ~ /^\.(text|literal)/ {t += strtonum("0x"$3)}
-  $2 ~ /^\.data/ {d += strtonum("0x"$3)}
-  $2 ~ /^\.rodata/ {r += strtonum("0x"$3)}
-  $2 ~ /^\.bss/ {b += strtonum("0x"$3)}
-  END {print t, d, r, b}')
+  function add(kind, name, size) {
+    if (name ~ /_Z/ && seen[name]++) return
+    total[kind] += size
+  }
+  $2 ~ /^\.(text|literal)/ {add("t", $2, strtonum("0x"$3))}
+  $2 ~ /^\.data/ {add("d", $2, strtonum("0x"$3))}
+  $2 ~ /^\.rodata/ {add("r", $2, strtonum("0x"$3))}
+  $2 ~ /^\.bss/ {add("b", $2, strtonum("0x"$3))}
+  END {print total["t"] + 0, total["d"] + 0, total["r"] + 0, total["b"] + 0}')
 ram=$((data + rodata + bss))
 echo "  code ${text} bytes (flash); static RAM ${ram} bytes (DATA ${data} + RODATA ${rodata} + BSS ${bss}); budget ${budget_ram}"
 if [ "$ram" -gt "$budget_ram" ]; then

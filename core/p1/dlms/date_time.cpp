@@ -24,8 +24,7 @@ unsigned or_zero(uint8_t v) { return v == 0xFF ? 0 : v; }
 
 }  // namespace
 
-bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
-  if (b.size() != kSize) return false;
+DlmsDateTime DlmsDateTime::from_bytes(const uint8_t b[kSize]) {
   DlmsDateTime t;
   t.year = static_cast<uint16_t>(b[0] << 8 | b[1]);
   t.month = b[2];
@@ -37,6 +36,19 @@ bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
   t.hundredths = b[8];
   t.deviation = static_cast<int16_t>(static_cast<uint16_t>(b[9] << 8 | b[10]));
   t.status = b[11];
+  return t;
+}
+
+void DlmsDateTime::to_bytes(uint8_t out[kSize]) const {
+  const uint8_t b[kSize] = {static_cast<uint8_t>(year >> 8), static_cast<uint8_t>(year), month, day, weekday, hour,
+                            minute, second, hundredths, static_cast<uint8_t>(static_cast<uint16_t>(deviation) >> 8),
+                            static_cast<uint8_t>(deviation), status};
+  for (size_t i = 0; i < kSize; ++i) out[i] = b[i];
+}
+
+bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
+  if (b.size() != kSize) return false;
+  DlmsDateTime t = from_bytes(b.data());
   if (!date_fields_valid(t) || !time_fields_valid(t)) return false;
   if (t.has_offset() && (t.deviation < -840 || t.deviation > 720)) return false;
   out = t;

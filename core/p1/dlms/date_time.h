@@ -28,6 +28,10 @@ struct DlmsDateTime {
 
   // Parses the 12-byte form; false when a field is out of range.
   static bool parse(ByteSpan bytes, DlmsDateTime& out);
+  // The 12-byte form without range checks, and back: for values that were
+  // parsed before (a stored reading).
+  static DlmsDateTime from_bytes(const uint8_t bytes[kSize]);
+  void to_bytes(uint8_t out[kSize]) const;
   // Time (4 bytes: hour minute second hundredths) and date (5 bytes: year(2)
   // month day weekday) as sent separately by some positional profiles.
   static bool parse_time(ByteSpan bytes, DlmsDateTime& out);

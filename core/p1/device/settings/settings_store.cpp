@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "p1/device/settings/crc32.h"
+#include "p1/output/exact_decimal.h"
 
 namespace p1 {
 
@@ -37,13 +38,7 @@ bool migrate_version1(ByteSpan payload, Settings& out) {
       if (payload.size() - pos < 2) return false;
       uint32_t port = get_le(payload.data() + pos, 2);
       pos += 2;
-      char digits[6];
-      size_t d = 0;
-      do {
-        digits[d++] = static_cast<char>('0' + port % 10);
-        port /= 10;
-      } while (port != 0);
-      while (d > 0) text[n++] = digits[--d];
+      n = format_uint(port, text);
     } else if (id == SettingId::kMessageMode) {
       if (payload.size() - pos < 1) return false;
       text[n++] = static_cast<char>('0' + payload[pos++]);

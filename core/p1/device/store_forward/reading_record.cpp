@@ -87,29 +87,17 @@ class Reader {
 };
 
 void put_time(Writer& w, const DlmsDateTime& t) {
-  uint8_t b[DlmsDateTime::kSize] = {
-      static_cast<uint8_t>(t.year >> 8), static_cast<uint8_t>(t.year), t.month, t.day, t.weekday, t.hour, t.minute,
-      t.second, t.hundredths, static_cast<uint8_t>(static_cast<uint16_t>(t.deviation) >> 8),
-      static_cast<uint8_t>(t.deviation), t.status};
+  uint8_t b[DlmsDateTime::kSize];
+  t.to_bytes(b);
   w.bytes(b, sizeof b);
 }
 
 bool get_time(Reader& r, DlmsDateTime& t) {
   ByteSpan b;
   if (!r.span(DlmsDateTime::kSize, b)) return false;
-  // Written from a parsed value: the fields are copied back as they were,
-  // without the range checks of DlmsDateTime::parse (a not-specified field
-  // stays not specified).
-  t.year = static_cast<uint16_t>(b[0] << 8 | b[1]);
-  t.month = b[2];
-  t.day = b[3];
-  t.weekday = b[4];
-  t.hour = b[5];
-  t.minute = b[6];
-  t.second = b[7];
-  t.hundredths = b[8];
-  t.deviation = static_cast<int16_t>(static_cast<uint16_t>(b[9] << 8 | b[10]));
-  t.status = b[11];
+  // Written from a parsed value: copied back as it was (a not-specified
+  // field stays not specified), without parse()'s range checks.
+  t = DlmsDateTime::from_bytes(b.data());
   return true;
 }
 
