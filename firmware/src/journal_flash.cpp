@@ -18,7 +18,7 @@ size_t LittleFsJournalFile::size() {
 bool LittleFsJournalFile::read(size_t offset, p1::MutableByteSpan out) {
   File f = LittleFS.open(kJournal, "r");
   if (!f) return false;
-  bool ok = f.seek(offset) && f.read(out.data(), out.size()) == out.size();
+  bool ok = f.seek(offset) && static_cast<size_t>(f.read(out.data(), out.size())) == out.size();
   f.close();
   return ok;
 }
