@@ -9,24 +9,31 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/check-xtensa-core.sh
 
-seconds="${P1_FUZZ_SECONDS:-60}"
+seconds="${P1_FUZZ_SECONDS:-90}"
 if [ "$seconds" != 0 ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DP1_BUILD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build build-fuzz -j"$(nproc)" >/dev/null
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
-  mkdir -p "$work/corpus"
-  echo "Fuzzing the stream/APDU/A-XDR path for ${seconds}s"
-  set +e
-  build-fuzz/tests/fuzz/fuzz_stream -max_total_time="$seconds" -print_final_stats=1 \
-    -artifact_prefix="$work/" "$work/corpus" testdata/fuzz-corpus >"$work/log" 2>&1
-  rc=$?
-  set -e
-  grep -E "^(Done|stat::number_of_executed_units)" "$work/log" || true
-  if [ "$rc" -ne 0 ]; then
-    tail -n 60 "$work/log"
-    echo "The fuzzer found a failure (exit $rc)."
-    exit 1
-  fi
+  # Each target with its seed corpus; the time is shared among them.
+  targets=(fuzz_stream:testdata/fuzz-corpus fuzz_sealed_calls:testdata/fuzz-corpus-sealed-calls
+           fuzz_store_forward:testdata/fuzz-corpus-store-forward)
+  each=$(( seconds / ${#targets[@]} )); [ "$each" -lt 5 ] && each=5
+  for entry in "${targets[@]}"; do
+    target="${entry%%:*}"; seeds="${entry#*:}"
+    mkdir -p "$work/$target"
+    echo "Fuzzing $target for ${each}s"
+    set +e
+    build-fuzz/tests/fuzz/"$target" -max_total_time="$each" -print_final_stats=1 \
+      -artifact_prefix="$work/$target-" "$work/$target" "$seeds" >"$work/$target.log" 2>&1
+    rc=$?
+    set -e
+    grep -E "^(Done|stat::number_of_executed_units)" "$work/$target.log" || true
+    if [ "$rc" -ne 0 ]; then
+      tail -n 60 "$work/$target.log"
+      echo "The fuzzer $target found a failure (exit $rc)."
+      exit 1
+    fi
+  done
 fi
 echo "All tests passed."
