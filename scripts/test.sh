@@ -17,7 +17,7 @@ if [ "$seconds" != 0 ]; then
   trap 'rm -rf "$work"' EXIT
   # Each target with its seed corpus; the time is shared among them.
   targets=(fuzz_stream:testdata/fuzz-corpus fuzz_sealed_calls:testdata/fuzz-corpus-sealed-calls
-           fuzz_store_forward:testdata/fuzz-corpus-store-forward)
+           fuzz_store_forward:testdata/fuzz-corpus-store-forward fuzz_config_file:testdata/fuzz-corpus-config)
   each=$(( seconds / ${#targets[@]} )); [ "$each" -lt 5 ] && each=5
   for entry in "${targets[@]}"; do
     target="${entry%%:*}"; seeds="${entry#*:}"
