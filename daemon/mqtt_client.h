@@ -6,13 +6,26 @@
 //
 // Delivery: messages are published from the MessageQueue in order with a
 // bounded window in flight; a message leaves the queue only when the broker
-// acknowledged it (QoS 1/2) or it was written to the socket (QoS 0).
+// acknowledged it (PUBACK at QoS 1, PUBCOMP at QoS 2) or it was written to
+// the socket (QoS 0), matched by its mid to its queue sequence number.
+//
+// Retransmission is the queue's alone. libmosquitto would send its own
+// unacknowledged messages again after a reconnect, on top of ours, so each
+// connection gets a fresh mosquitto instance (clean session): nothing of an
+// old connection can be sent twice, and after a reconnect every message not
+// acknowledged is published again, in queue order, once. At QoS 1 a message
+// arrives twice only if the broker took it but its PUBACK was lost with the
+// connection. At QoS 2 libmosquitto and the broker make delivery exactly
+// once within a connection; a message whose PUBCOMP had not arrived when the
+// connection (or p1bridge) ended is published again, and arrives twice only
+// if the broker had already released it (mosquitto does so on PUBREL).
 #pragma once
 #include <mosquitto.h>
 
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "config.h"
 #include "message_queue.h"
@@ -50,6 +63,9 @@ class MqttClient {
   static void on_connect(struct mosquitto*, void* self, int rc);
   static void on_disconnect(struct mosquitto*, void* self, int rc);
   static void on_publish(struct mosquitto*, void* self, int mid);
+  // A fresh mosquitto instance with our options: a new clean session.
+  std::string new_session();
+  void connection_lost(int64_t now_ms);
   void connect_now(int64_t now_ms);
 
   MqttConfig config_;
@@ -61,7 +77,12 @@ class MqttClient {
   bool socket_open_ = false;
   int64_t next_attempt_ms_ = 0;
   int backoff_ms_ = 1000;
-  std::deque<std::pair<int, bool>> in_flight_;  // mid, acknowledged; queue order
+  std::string will_topic_;
+  std::deque<std::pair<int, uint64_t>> in_flight_;  // mid, queue sequence number
+  // libmosquitto reports a QoS 0 message as written from inside
+  // mosquitto_publish(), before the mid is known to us.
+  bool publishing_ = false;
+  std::vector<int> written_early_;
   uint64_t published_ = 0;
   std::string last_error_;
 };

@@ -174,6 +174,8 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
         if (m->fd() < 0) m->service(false, false, now);
       }
     }
+    // Group commit: this iteration's readings are on the disk before they go out.
+    queue.commit(now);
     mqtt.pump();
     if (web) {
       // Readings as they come; counters once a second.

@@ -88,7 +88,7 @@ TEST(MessageQueueJournal, CutAfterEveryByteLoadsEveryCompleteRecord) {
       MessageQueue q;
       ASSERT_EQ(q.open(dir.path, 1000), "");
       ASSERT_EQ(q.size(), static_cast<size_t>(complete));
-      for (int i = 0; i < complete; ++i) EXPECT_TRUE(same(q.at(static_cast<size_t>(i)), reading(i + 1)));
+      for (int i = 0; i < complete; ++i) EXPECT_TRUE(same(q.at(static_cast<size_t>(i)).message, reading(i + 1)));
       // The torn record is gone for good and new ones follow the good prefix.
       q.push(reading(99));
       q.sync();
@@ -101,7 +101,7 @@ TEST(MessageQueueJournal, CutAfterEveryByteLoadsEveryCompleteRecord) {
     MessageQueue again;
     ASSERT_EQ(again.open(dir.path, 1000), "");
     ASSERT_EQ(again.size(), static_cast<size_t>(complete) + 1);
-    EXPECT_TRUE(same(again.at(static_cast<size_t>(complete)), reading(99)));
+    EXPECT_TRUE(same(again.at(static_cast<size_t>(complete)).message, reading(99)));
   }
 }
 
@@ -116,7 +116,7 @@ TEST(MessageQueueJournal, CutAfterEveryByteLoadsEveryCompleteRecord) {
   if (!q.open(dir.path, 1000).empty()) std::_Exit(3);
   if (q.size() != static_cast<size_t>(good)) std::_Exit(4);
   for (int i = 0; i < good; ++i) {
-    if (!same(q.at(static_cast<size_t>(i)), reading(i + 1))) std::_Exit(5);
+    if (!same(q.at(static_cast<size_t>(i)).message, reading(i + 1))) std::_Exit(5);
   }
   std::_Exit(0);
 }
@@ -154,28 +154,151 @@ TEST(MessageQueueJournal, CorruptPayloadIsDetectedAndTheGoodPrefixLoads) {
   expect_prefix_loads_within_limits(dir, 2);
 }
 
-// A steady load where the queue never runs empty: one message always waits
-// while others are delivered. The journal must not grow with the traffic.
+// A steady load where the queue never runs empty: one message stays in
+// flight (its acknowledgement never comes) while the others are delivered.
+// The journal must not grow with the traffic.
 TEST(MessageQueueJournal, JournalIsCompactedWhileInUse) {
   TempDir dir("compact");
   MessageQueue q;
   ASSERT_EQ(q.open(dir.path, 100000), "");
   q.push(reading(0));
-  q.push(reading(1));
+  q.mark_in_flight(q.at(0).seq);
   long largest = 0;
-  for (int i = 2; i < 40000; ++i) {
+  for (int i = 1; i <= 40000; ++i) {
     q.push(reading(i));
-    q.pop_front(1);
+    q.mark_in_flight(q.at(1).seq);
+    ASSERT_TRUE(q.acknowledge(q.at(1).seq));
+    if (i % 100 == 0) q.commit(i);
     largest = std::max(largest, file_size(dir.journal()));
   }
   q.sync();
-  EXPECT_EQ(q.size(), 2u);
-  EXPECT_LT(largest, 1L << 20) << "the journal grew with the traffic (40,000 messages, about 2 MB)";
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_LT(largest, 1L << 20) << "the journal grew with the traffic (40,000 messages, about 3 MB of records)";
+  EXPECT_EQ(static_cast<long>(q.journal_bytes()), file_size(dir.journal()));
   MessageQueue again;
   ASSERT_EQ(again.open(dir.path, 100000), "");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(same(again.at(0).message, reading(0)));
+  again.push(reading(7));
+  EXPECT_GT(again.at(1).seq, again.at(0).seq);
+}
+
+// Queue of 3: a message in flight is never the one dropped, and each
+// acknowledgement removes exactly its own message, in any order.
+TEST(MessageQueue, FullQueueKeepsMessagesInFlightAndAcksMatchBySequenceNumber) {
+  TempDir dir("full");
+  MessageQueue q;
+  ASSERT_EQ(q.open(dir.path, 3), "");
+  for (int i = 1; i <= 3; ++i) q.push(reading(i));
+  ASSERT_NE(q.next_unsent(), nullptr);
+  uint64_t first = q.next_unsent()->seq;
+  q.mark_in_flight(first);
+  EXPECT_TRUE(same(q.next_unsent()->message, reading(2)));
+
+  q.push(reading(4));  // full: 2 is the oldest not in flight
+  EXPECT_EQ(q.dropped(), 1u);
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_TRUE(same(q.at(0).message, reading(1)));
+  EXPECT_TRUE(q.at(0).in_flight);
+  EXPECT_TRUE(same(q.at(1).message, reading(3)));
+  EXPECT_TRUE(same(q.at(2).message, reading(4)));
+
+  EXPECT_TRUE(q.acknowledge(first));
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_TRUE(same(q.at(0).message, reading(3)));
+  EXPECT_FALSE(q.acknowledge(first)) << "an acknowledgement removed a second message";
+  EXPECT_EQ(q.size(), 2u);
+
+  // All in flight and full: the new message is the oldest not in flight.
+  uint64_t three = q.at(0).seq, four = q.at(1).seq;
+  q.mark_in_flight(three);
+  q.mark_in_flight(four);
+  q.push(reading(5));
+  q.mark_in_flight(q.at(2).seq);
+  EXPECT_EQ(q.in_flight(), 3u);
+  EXPECT_EQ(q.next_unsent(), nullptr);
+  q.push(reading(6));
+  EXPECT_EQ(q.dropped(), 2u);
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_TRUE(same(q.at(2).message, reading(5)));
+
+  // Acknowledgements out of order.
+  EXPECT_TRUE(q.acknowledge(four));
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_TRUE(same(q.at(0).message, reading(3)));
+  EXPECT_TRUE(same(q.at(1).message, reading(5)));
+  EXPECT_EQ(q.in_flight(), 2u);
+
+  // A lost connection: both go out again, oldest first.
+  q.requeue_in_flight();
+  EXPECT_EQ(q.in_flight(), 0u);
+  EXPECT_TRUE(same(q.next_unsent()->message, reading(3)));
+  q.sync();
+
+  MessageQueue again;
+  ASSERT_EQ(again.open(dir.path, 3), "");
   ASSERT_EQ(again.size(), 2u);
-  EXPECT_TRUE(same(again.at(0), reading(39998)));
-  EXPECT_TRUE(same(again.at(1), reading(39999)));
+  EXPECT_TRUE(same(again.at(0).message, reading(3)));
+  EXPECT_TRUE(same(again.at(1).message, reading(5)));
+}
+
+TEST(MessageQueue, ASmallerBoundDropsTheOldestAtStartAndForGood) {
+  TempDir dir("shrink");
+  {
+    MessageQueue q;
+    ASSERT_EQ(q.open(dir.path, 100), "");
+    for (int i = 1; i <= 5; ++i) q.push(reading(i));
+  }
+  {
+    MessageQueue q;
+    ASSERT_EQ(q.open(dir.path, 2), "");
+    EXPECT_EQ(q.dropped(), 3u);
+    ASSERT_EQ(q.size(), 2u);
+    EXPECT_TRUE(same(q.at(0).message, reading(4)));
+  }
+  MessageQueue q;
+  ASSERT_EQ(q.open(dir.path, 100), "");
+  EXPECT_EQ(q.size(), 2u);
+}
+
+TEST(MessageQueue, RefusesARecordAboveTheBound) {
+  TempDir dir("huge");
+  MessageQueue q;
+  ASSERT_EQ(q.open(dir.path, 100), "");
+  testing::internal::CaptureStderr();
+  q.push(Message{"smartmeter/raw", std::string(2u << 20, 'x'), 1, false});
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("limit"), std::string::npos);
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_EQ(q.dropped(), 1u);
+}
+
+// A journal of the format before checksums, with its side file saying the
+// first record was delivered: the rest is taken over, then in the new format.
+TEST(MessageQueue, TakesOverAJournalOfThePreviousFormat) {
+  TempDir dir("legacy");
+  std::string old;
+  for (int i = 1; i <= 3; ++i) {
+    Message m = reading(i);
+    uint8_t h[8] = {0xA5, static_cast<uint8_t>(m.qos | (m.retain ? 4 : 0)), static_cast<uint8_t>(m.topic.size()), 0,
+                    static_cast<uint8_t>(m.payload.size()), 0, 0, 0};
+    old.append(reinterpret_cast<const char*>(h), 8);
+    old += m.topic + m.payload;
+  }
+  write_file(dir.journal(), old);
+  uint64_t delivered = 1;
+  write_file(dir.path + "/queue.acked", std::string(reinterpret_cast<const char*>(&delivered), 8));
+  {
+    MessageQueue q;
+    ASSERT_EQ(q.open(dir.path, 100), "");
+    ASSERT_EQ(q.size(), 2u);
+    EXPECT_TRUE(same(q.at(0).message, reading(2)));
+    EXPECT_TRUE(same(q.at(1).message, reading(3)));
+  }
+  EXPECT_EQ(read_file(dir.journal()).substr(0, 8), "P1QUEUE2");
+  EXPECT_EQ(file_size(dir.path + "/queue.acked"), -1);
+  MessageQueue q;
+  ASSERT_EQ(q.open(dir.path, 100), "");
+  EXPECT_EQ(q.size(), 2u);
 }
 
 }  // namespace
