@@ -72,7 +72,7 @@ std::string MqttClient::setup(const std::string& will_topic) {
   if (!config_.ca_file.empty()) {
     P1_LOG_INFO("mqtt: TLS, broker verified against CA %s", config_.ca_file.c_str());
   } else if (config_.fingerprint != "[insecure]") {
-    // One context for every session; libmosquitto takes a reference of its own.
+    // One context for every instance; libmosquitto takes a reference of its own.
     ssl_ctx_ = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ssl_ctx_, TLS1_2_VERSION);
     SSL_CTX_set_verify(ssl_ctx_, SSL_VERIFY_PEER, nullptr);
@@ -82,21 +82,21 @@ std::string MqttClient::setup(const std::string& will_topic) {
   } else {
     P1_LOG_INFO("mqtt: plain MQTT without TLS (fingerprint [insecure]): use only on a trusted network");
   }
-  return new_session();
+  return start_fresh();
 }
 
-std::string MqttClient::new_session() {
+std::string MqttClient::make_instance(bool clean, bool will) {
   if (mosq_ != nullptr) mosquitto_destroy(mosq_);
-  mosq_ = mosquitto_new(config_.client_id.c_str(), true, this);
+  mosq_ = mosquitto_new(config_.client_id.c_str(), clean, this);
   if (mosq_ == nullptr) return std::string("mqtt: cannot create a client: ") + std::strerror(errno);
-  mosquitto_connect_callback_set(mosq_, &MqttClient::on_connect);
+  mosquitto_connect_with_flags_callback_set(mosq_, &MqttClient::on_connect);
   mosquitto_disconnect_callback_set(mosq_, &MqttClient::on_disconnect);
   mosquitto_publish_callback_set(mosq_, &MqttClient::on_publish);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   if (!config_.user.empty()) {
     mosquitto_username_pw_set(mosq_, config_.user.c_str(), config_.password.empty() ? nullptr : config_.password.c_str());
   }
-  mosquitto_will_set(mosq_, will_topic_.c_str(), 7, "offline", 1, true);
+  if (will) mosquitto_will_set(mosq_, will_topic_.c_str(), 7, "offline", 1, true);
   mosquitto_max_inflight_messages_set(mosq_, kWindow);
   if (!config_.ca_file.empty()) {
     int rc = mosquitto_tls_set(mosq_, config_.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
@@ -107,6 +107,21 @@ std::string MqttClient::new_session() {
     if (rc != MOSQ_ERR_SUCCESS) return std::string("mqtt: cannot set up TLS: ") + mosquitto_strerror(rc);
   }
   return {};
+}
+
+std::string MqttClient::start_fresh() {
+  queue_.requeue_in_flight();
+  in_flight_.clear();
+  wiping_ = true;
+  wiped_ = false;
+  session_started_ = false;
+  session_lost_ = false;
+  return make_instance(true, false);
+}
+
+std::string MqttClient::start_session() {
+  wiping_ = false;
+  return make_instance(false, true);
 }
 
 int MqttClient::socket() const { return socket_open_ ? mosquitto_socket(mosq_) : -1; }
@@ -139,36 +154,64 @@ void MqttClient::service(bool readable, bool writable, int64_t now_ms) {
   if (readable) rc = mosquitto_loop_read(mosq_, 1);
   if (rc == MOSQ_ERR_SUCCESS && writable) rc = mosquitto_loop_write(mosq_, 1);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_misc(mosq_);
+  // Instances change only here, outside libmosquitto's callbacks. The new
+  // one connects on the next call, so the run loop sees the old socket go
+  // (a new one may get the same descriptor number).
+  if (wiping_ && wiped_) {
+    mosquitto_disconnect(mosq_);
+    mosquitto_loop_write(mosq_, 1);
+    std::string error = start_session();
+    if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
+    socket_open_ = false;
+    next_attempt_ms_ = now_ms;
+    return;
+  }
+  if (session_lost_) {
+    P1_LOG_WARN("mqtt: the broker has no session for us (restarted?): publishing the %zu unacknowledged messages "
+                "again",
+                in_flight_.size());
+    std::string error = start_fresh();
+    if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
+    connected_ = false;
+    socket_open_ = false;
+    next_attempt_ms_ = now_ms;
+    return;
+  }
   if (rc != MOSQ_ERR_SUCCESS) {
     if (connected_ || last_error_.empty()) {
       P1_LOG_WARN("mqtt: connection to %s:%d lost: %s (reconnecting; readings are queued)", config_.host.c_str(),
                   config_.port, rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
       last_error_ = "lost";
     }
-    connection_lost(now_ms);
+    // The instance stays, with what it has in flight, to resume the session.
+    connected_ = false;
+    socket_open_ = false;
+    next_attempt_ms_ = now_ms + backoff_ms_;
+    backoff_ms_ = backoff_ms_ * 2 > 30000 ? 30000 : backoff_ms_ * 2;
   }
 }
 
-void MqttClient::connection_lost(int64_t now_ms) {
-  connected_ = false;
-  socket_open_ = false;
-  // Whatever was in flight goes out again from the queue, on a new session
-  // that holds nothing of the old one (see the header).
-  queue_.requeue_in_flight();
-  in_flight_.clear();
-  std::string error = new_session();
-  if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
-  next_attempt_ms_ = now_ms + backoff_ms_;
-  backoff_ms_ = backoff_ms_ * 2 > 30000 ? 30000 : backoff_ms_ * 2;
-}
-
-void MqttClient::on_connect(struct mosquitto*, void* self, int rc) {
+void MqttClient::on_connect(struct mosquitto* mosq, void* self, int rc, int flags) {
   auto* client = static_cast<MqttClient*>(self);
   if (rc != 0) {
     P1_LOG_ERROR("mqtt: broker refused the connection: %s", mosquitto_connack_string(rc));
     return;
   }
-  P1_LOG_INFO("mqtt: connected to %s:%d", client->config_.host.c_str(), client->config_.port);
+  if (client->wiping_) {
+    client->wiped_ = true;
+    return;
+  }
+  bool session_present = (flags & 1) != 0;
+  if (client->session_started_ && !session_present) {
+    // Disconnecting here, before libmosquitto resends anything (it does so
+    // right after this callback), leaves the new connection unused.
+    client->session_lost_ = true;
+    mosquitto_disconnect(mosq);
+    return;
+  }
+  P1_LOG_INFO("mqtt: connected to %s:%d%s", client->config_.host.c_str(), client->config_.port,
+              client->session_started_ ? " (session resumed)" : "");
+  client->session_started_ = true;
   client->connected_ = true;
   client->just_connected_ = true;
   client->backoff_ms_ = 1000;
@@ -176,7 +219,7 @@ void MqttClient::on_connect(struct mosquitto*, void* self, int rc) {
 }
 
 void MqttClient::on_disconnect(struct mosquitto*, void* self, int) {
-  // service() sees the failed call that follows and starts a new session.
+  // service() sees the failed call that follows.
   static_cast<MqttClient*>(self)->connected_ = false;
 }
 

@@ -9,16 +9,26 @@
 // acknowledged it (PUBACK at QoS 1, PUBCOMP at QoS 2) or it was written to
 // the socket (QoS 0), matched by its mid to its queue sequence number.
 //
-// Retransmission is the queue's alone. libmosquitto would send its own
-// unacknowledged messages again after a reconnect, on top of ours, so each
-// connection gets a fresh mosquitto instance (clean session): nothing of an
-// old connection can be sent twice, and after a reconnect every message not
-// acknowledged is published again, in queue order, once. At QoS 1 a message
-// arrives twice only if the broker took it but its PUBACK was lost with the
-// connection. At QoS 2 libmosquitto and the broker make delivery exactly
-// once within a connection; a message whose PUBCOMP had not arrived when the
-// connection (or p1bridge) ended is published again, and arrives twice only
-// if the broker had already released it (mosquitto does so on PUBREL).
+// Retransmission has one owner at a time, never two:
+// - Within a session, libmosquitto. The session is persistent (clean session
+//   off) and the mosquitto instance lives across reconnects, so after a
+//   reconnect to a broker that kept the session, libmosquitto completes what
+//   was in flight under the same mids: QoS 1 messages whose PUBACK was lost
+//   are sent again (a duplicate QoS 1 allows), QoS 2 exchanges resume where
+//   they stopped (PUBLISH again before PUBREC, PUBREL after it), so a QoS 2
+//   message is delivered exactly once. p1bridge republishes nothing then.
+// - Between sessions, the queue. A session starts from nothing: a fresh
+//   instance first connects with clean session on, which wipes whatever the
+//   broker kept for our client id (a previous run's QoS 2 packet ids would
+//   otherwise swallow new messages that reuse them), then connects with clean
+//   session off. Every message the queue holds unacknowledged is published
+//   again, in order. This happens at start-up, and on a reconnect where the
+//   broker says it has no session (restarted without persistence): the
+//   connection is dropped before libmosquitto can resend anything into it.
+// So QoS 2 is sent twice only across sessions, for a message whose PUBCOMP
+// had not arrived: after p1bridge restarts, or when the broker lost our
+// session; the broker delivers it twice only if it had released the first
+// copy (mosquitto releases on PUBREL).
 #pragma once
 #include <mosquitto.h>
 
@@ -60,18 +70,25 @@ class MqttClient {
   uint64_t published() const { return published_; }
 
  private:
-  static void on_connect(struct mosquitto*, void* self, int rc);
+  static void on_connect(struct mosquitto*, void* self, int rc, int flags);
   static void on_disconnect(struct mosquitto*, void* self, int rc);
   static void on_publish(struct mosquitto*, void* self, int mid);
-  // A fresh mosquitto instance with our options: a new clean session.
-  std::string new_session();
-  void connection_lost(int64_t now_ms);
+  // A fresh instance for the wiping connection (clean session on); what was
+  // in flight goes back to the queue to be published again.
+  std::string start_fresh();
+  // The instance of the session itself (clean session off), after the wipe.
+  std::string start_session();
+  std::string make_instance(bool clean, bool will);
   void connect_now(int64_t now_ms);
 
   MqttConfig config_;
   MessageQueue& queue_;
   struct mosquitto* mosq_ = nullptr;
   SSL_CTX* ssl_ctx_ = nullptr;
+  bool wiping_ = true;           // the instance is the wiping one
+  bool wiped_ = false;           // ... and the broker has confirmed it
+  bool session_started_ = false; // the session instance has connected once
+  bool session_lost_ = false;    // a reconnect found the broker without our session
   bool connected_ = false;
   bool just_connected_ = false;
   bool socket_open_ = false;
