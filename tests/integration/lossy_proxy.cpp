@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 namespace p1it {
@@ -18,6 +20,28 @@ sockaddr_in loopback(int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
   return addr;
+}
+
+// Whole MQTT packets at the front of `buffer` go to `out` unless of type
+// `lose`; a partial one stays for the next read.
+void filter_packets(std::string& buffer, int lose, std::string& out) {
+  for (;;) {
+    size_t length = 0, at = 1;
+    int shift = 0;
+    bool complete = false;
+    while (at < buffer.size() && at <= 4) {
+      uint8_t b = static_cast<uint8_t>(buffer[at++]);
+      length |= static_cast<size_t>(b & 0x7F) << shift;
+      shift += 7;
+      if ((b & 0x80) == 0) {
+        complete = true;
+        break;
+      }
+    }
+    if (!complete || buffer.size() < at + length) return;
+    if ((static_cast<uint8_t>(buffer[0]) >> 4) != lose) out.append(buffer, 0, at + length);
+    buffer.erase(0, at + length);
+  }
 }
 
 // Closing with a zero linger sends RST instead of FIN.
@@ -58,6 +82,7 @@ void LossyProxy::cut() {
 void LossyProxy::run() {
   struct Pair {
     int client, broker;
+    std::string from_client;  // a partial packet
   };
   std::vector<Pair> pairs;
   while (!stop_) {
@@ -69,6 +94,7 @@ void LossyProxy::run() {
       }
       pairs.clear();
       lose_replies_ = false;
+      lose_type_ = 0;
       cuts_done_ = wanted;
     }
     std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
@@ -82,7 +108,7 @@ void LossyProxy::run() {
       int broker = socket(AF_INET, SOCK_STREAM, 0);
       sockaddr_in addr = loopback(broker_port_);
       if (client >= 0 && connect(broker, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-        pairs.push_back({client, broker});
+        pairs.push_back({client, broker, {}});
       } else {
         if (client >= 0) close(client);
         close(broker);
@@ -90,7 +116,7 @@ void LossyProxy::run() {
     }
     std::vector<Pair> alive;
     for (size_t i = 0; i < pairs.size(); ++i) {
-      const Pair& p = pairs[i];
+      Pair& p = pairs[i];
       bool open = true;
       for (int side = 0; side < 2 && open; ++side) {
         if (!(fds[1 + 2 * i + static_cast<size_t>(side)].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -100,7 +126,13 @@ void LossyProxy::run() {
         ssize_t n = read(from, buffer, sizeof buffer);
         if (n <= 0) {
           open = false;
-        } else if (side == 0 || !lose_replies_) {
+        } else if (side == 0) {
+          // Always cut into packets, so filtering can start at any moment.
+          p.from_client.append(buffer, static_cast<size_t>(n));
+          std::string out;
+          filter_packets(p.from_client, lose_type_, out);
+          open = out.empty() || write(to, out.data(), out.size()) == static_cast<ssize_t>(out.size());
+        } else if (!lose_replies_) {
           open = write(to, buffer, static_cast<size_t>(n)) == n;
         }
       }

@@ -1,7 +1,8 @@
 // A TCP relay between p1bridge and the broker that can lose what the broker
-// says (its acknowledgements) and then cut the connection: the one failure a
-// stopped or killed broker cannot produce, a message the broker took and
-// delivered whose PUBACK never reaches the client.
+// says (its acknowledgements), or one kind of MQTT packet from the client,
+// and then cut the connection: failures a stopped or killed broker cannot
+// produce, such as a message the broker took and delivered whose PUBACK
+// never reaches the client.
 #pragma once
 #include <atomic>
 #include <thread>
@@ -16,6 +17,8 @@ class LossyProxy {
   int port() const { return port_; }
   // From now on, bytes from the broker to the client are thrown away.
   void lose_replies() { lose_replies_ = true; }
+  // From now on, client packets of this MQTT type (6: PUBREL) are thrown away.
+  void lose_client_packets(int type) { lose_type_ = type; }
   // Resets every relayed connection (the client sees ECONNRESET) and
   // relays faithfully again for new ones.
   void cut();
@@ -27,6 +30,7 @@ class LossyProxy {
   int port_ = 0;
   int listen_fd_ = -1;
   std::atomic<bool> lose_replies_{false};
+  std::atomic<int> lose_type_{0};
   std::atomic<int> cuts_requested_{0};
   std::atomic<int> cuts_done_{0};
   std::atomic<bool> stop_{false};

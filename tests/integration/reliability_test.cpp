@@ -277,6 +277,41 @@ void acknowledgements_lost(int qos) {
 TEST(Reliability, PubacksLostWithTheConnectionDuplicateAtMostTheWindow) { acknowledgements_lost(1); }
 TEST(Reliability, PubrecsLostWithTheConnectionDuplicateNothingAtQos2) { acknowledgements_lost(2); }
 
+// QoS 2 messages the broker acknowledged with PUBREC but never released
+// (their PUBRELs lost), then the broker killed and restarted without any
+// memory of them. libmosquitto alone would send the PUBRELs again, get
+// PUBCOMPs for messages the broker no longer has, and they would be lost;
+// p1bridge sees that the session is gone and publishes them again.
+TEST(Reliability, BrokerRestartedWithoutOurSessionGetsTheQos2MessagesItHadNotReleased) {
+  Rig rig("qos2-session-lost");
+  ASSERT_NO_FATAL_FAILURE(rig.start_broker_and_subscriber());
+  p1it::LossyProxy proxy(rig.broker.port());
+  rig.mqtt_port = proxy.port();
+  const long sent = 120;
+  ASSERT_NO_FATAL_FAILURE(rig.start_sim(sent, 0.03));
+  ASSERT_NO_FATAL_FAILURE(rig.start_bridge(2));
+  ASSERT_TRUE(rig.wait_distinct(20, 20000)) << rig.log();
+  proxy.lose_client_packets(6);  // PUBREL
+  ASSERT_TRUE(rig.wait_sent(lines_in(rig.sim_log) + kWindow + 10, 20000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Tally before = tally(rig.raw(), 0);
+  rig.broker.kill_now();
+  proxy.cut();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_NO_FATAL_FAILURE(rig.restart_broker());
+  ASSERT_EQ(rig.sim.wait(60000), 0);
+  ASSERT_TRUE(rig.wait_distinct(sent, 60000)) << tally(rig.raw(), sent).describe() << "\n" << rig.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(rig.bridge.stop(), 0);
+
+  Tally t = tally(rig.raw(), sent);
+  report("qos2_session_lost", sent, t);
+  EXPECT_LE(before.distinct + 2, static_cast<size_t>(sent)) << "nothing was held unreleased";
+  EXPECT_EQ(t.lost, 0u) << t.describe();
+  EXPECT_TRUE(t.in_order) << t.describe();
+  EXPECT_EQ(t.duplicates, 0u) << t.describe();
+}
+
 // p1bridge killed while the broker holds a window of QoS 2 messages it has
 // taken but not released (their PUBRECs were lost), then started again. The
 // broker still has that session, with packet ids the new p1bridge will reuse
