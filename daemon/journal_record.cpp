@@ -5,9 +5,9 @@
 namespace p1d {
 
 namespace {
-constexpr size_t kPrefix = 8;           // length + CRC
-constexpr size_t kMessageFixed = 12;    // kind, flags, topic length, sequence number
-constexpr size_t kDoneSize = 9;         // kind, sequence number
+constexpr size_t kPrefix = 8;         // length + CRC
+constexpr size_t kMessageFixed = 12;  // kind, flags, topic length, sequence number
+constexpr size_t kDoneSize = 9;       // kind, sequence number
 
 void put_le(std::string& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);

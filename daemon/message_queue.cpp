@@ -186,8 +186,8 @@ void MessageQueue::push(Message message) {
       P1_LOG_WARN("queue full (%zu messages): dropped the oldest not in flight, %llu dropped so far", max_,
                   static_cast<unsigned long long>(dropped_));
     }
-    // Everything queued is at the broker already: the new one is the oldest
-    // not in flight.
+    // Everything queued is in flight: the new message is the oldest one
+    // that is not.
     if (all_in_flight) return;
     remove_at(first_unsent());
   }

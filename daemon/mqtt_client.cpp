@@ -167,8 +167,7 @@ void MqttClient::service(bool readable, bool writable, int64_t now_ms) {
     return;
   }
   if (session_lost_) {
-    P1_LOG_WARN("mqtt: the broker has no session for us (restarted?): publishing the %zu unacknowledged messages "
-                "again",
+    P1_LOG_WARN("mqtt: the broker has no session for us (restarted?): sending the %zu unacknowledged again",
                 in_flight_.size());
     std::string error = start_fresh();
     if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
