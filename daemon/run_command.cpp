@@ -170,6 +170,9 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       }
     }
     mqtt.pump();
+    // Group commit: this iteration's readings reach the disk before the loop
+    // waits again (after pump(), so the fsync does not delay publishing).
+    queue.commit(now);
     if (web) {
       // Readings as they come; counters once a second.
       bool counters = now >= next_web_status;
