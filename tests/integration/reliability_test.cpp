@@ -169,7 +169,7 @@ struct Rig {
   // Waits for the status line (logged every second) that counts all `sent`
   // readings and takes its dropped count: p1bridge has queued all of them.
   bool wait_status(long sent, uint64_t& dropped) {
-    std::string needle = ", " + std::to_string(sent) + " readings,";
+    std::string needle = ", " + std::to_string(sent) + " readings";  // the status line (meter_runner.cpp)
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (;;) {
       std::string text = log();
