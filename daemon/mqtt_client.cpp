@@ -9,19 +9,12 @@
 #include <cstring>
 
 #include "log.h"
+#include "p1/base/hex.h"
 
 namespace p1d {
 
 namespace {
 constexpr size_t kWindow = 20;  // messages in flight
-
-std::string normalise_hex(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isxdigit(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 // Pinning: the broker's own certificate must have the configured fingerprint;
 // the chain and host name are not consulted (self-signed brokers are the
@@ -47,17 +40,13 @@ std::string certificate_fingerprint(const unsigned char* der, int length, bool s
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(der, static_cast<size_t>(length), digest, &size, sha256 ? EVP_sha256() : EVP_sha1(), nullptr);
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
+  std::string out(2 * size, '0');
+  p1::write_hex(p1::ByteSpan(digest, size), p1::CharSpan(&out[0], out.size()));
   return out;
 }
 
 MqttClient::MqttClient(const MqttConfig& config, MessageQueue& queue) : config_(config), queue_(queue) {
-  config_.fingerprint = config.fingerprint == "[insecure]" ? config.fingerprint : normalise_hex(config.fingerprint);
+  // The settings schema stored the fingerprint canonical: upper-case hex digits only.
   mosquitto_lib_init();
 }
 
