@@ -287,6 +287,7 @@ std::string Config::describe() const {
   out << "web " << (web.enabled ? web.bind + ":" + std::to_string(web.port) : "off") << " key=" << secret(web.key)
       << "\n";
   out << "queue " << queue_dir << " (max " << queue_max << " messages)\n";
+  out << "log level=" << log_level << " status_interval=" << status_interval << "s\n";
   for (const MeterConfig& m : meters) {
     out << "meter " << m.name << ": source=" << m.source << " " << m.baud << " " << m.data_bits
         << (m.parity == Parity::kNone ? "N" : m.parity == Parity::kEven ? "E" : "O") << m.stop_bits

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,10 @@ const METER_KEY = '36C66639E48A8CA4D6BC8B282A793BBB';
 const WEB_KEY = 'webkey4tests';
 const MQTT_PASSWORD = 'mqtt-secret-pw';
 const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
+// Everything the test, playwright and chromium write goes below `dir`, which
+// is removed at the end (P1_KEEP_TEST_DIRS=1 keeps it for a look).
+mkdirSync(join(dir, 'tmp'));
+process.env.TMPDIR = join(dir, 'tmp');
 const children = [];
 let context, page, webPort, configPath, simLog;
 const responses = [];
@@ -91,7 +95,11 @@ before(async () => {
 
 after(async () => {
   await context?.close();
+  const exited = children.filter((c) => c.exitCode === null && c.signalCode === null)
+    .map((c) => new Promise((resolve) => { c.on('exit', resolve); setTimeout(resolve, 15000); }));
   for (const c of children.reverse()) c.kill('SIGTERM');
+  await Promise.all(exited);
+  if (process.env.P1_KEEP_TEST_DIRS !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
 test('without the passkey only the login form is shown; a wrong passkey is refused', async () => {
