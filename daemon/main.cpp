@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-discovery", run.no_discovery, "Do not announce sensors to Home Assistant");
   add_value(run_cmd, run, "--fingerprint", "mqtt.fingerprint", "Pin the broker certificate: SHA-1/SHA-256 hex, or [insecure]");
   add_value(run_cmd, run, "--ca-file", "mqtt.ca_file", "Verify the broker against this CA certificate (TLS)");
-  add_value(run_cmd, run, "--queue-dir", "queue.dir", "Directory of the delivery queue (default /var/lib/p1bridge)");
+  add_value(run_cmd, run, "--queue-dir", "queue.dir", "Directory of the delivery queue (default /var/lib/p1bridge; ~/.local/state/p1bridge when that is not writable)");
   add_value(run_cmd, run, "--log-level", "log.level", "debug, info (default), warn or error");
   add_value(run_cmd, run, "--status-interval", "log.status_interval", "Seconds between status reports (default 60)");
   add_value(run_cmd, run, "--web-port", "web.port", "Port of the configuration page (default 8080)");

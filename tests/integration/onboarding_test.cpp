@@ -399,3 +399,30 @@ TEST(Simulator, TcpOutputServesTheNextClientWhenOneLeaves) {
 }
 
 }  // namespace
+
+namespace {
+
+// `p1bridge run --help` and the README list the same flags.
+TEST(Onboarding, TheReadmeListsEveryFlagOfRunHelp) {
+  std::string dir = p1it::temp_dir("help");
+  std::string help;
+  ASSERT_EQ(run_bridge(dir, {"run", "--help"}, help), 0) << help;
+  std::string readme = p1it::read_text(std::string(P1_TESTDATA_DIR) + "/../README.md");
+  size_t from = readme.find("### Flags of `p1bridge run`");
+  ASSERT_NE(from, std::string::npos);
+  std::string section = readme.substr(from, readme.find("\n### ", from + 1) - from);
+  std::regex flag("--[a-z][a-z-]+");
+  std::set<std::string> in_help, in_readme;
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), flag); it != std::sregex_iterator(); ++it) {
+    in_help.insert(it->str());
+  }
+  for (auto it = std::sregex_iterator(section.begin(), section.end(), flag); it != std::sregex_iterator(); ++it) {
+    in_readme.insert(it->str());
+  }
+  in_help.erase("--help");
+  in_readme.erase("--help");
+  for (const std::string& f : in_help) EXPECT_EQ(in_readme.count(f), 1u) << f << " is in --help but not in README.md";
+  for (const std::string& f : in_readme) EXPECT_EQ(in_help.count(f), 1u) << f << " is in README.md but not in --help";
+}
+
+}  // namespace
