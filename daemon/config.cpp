@@ -265,7 +265,13 @@ std::string save_settings(const std::string& path, const p1::Settings* before, c
        << root << "\n";
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
+  if (fd < 0) {
+    int e = errno;
+    return "cannot write " + tmp + ": " + std::strerror(e) +
+           (e == EACCES || e == EPERM ? ": this user may not write that directory: run with sudo (the package's file "
+                                        "is /etc/p1bridge/p1bridge.toml), or give a path you may write with --config"
+                                      : "");
+  }
   std::string body = text.str();
   bool ok = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
   ok = fsync(fd) == 0 && ok;

@@ -23,7 +23,13 @@ rm -f build/p1bridge_*.deb
 deb=$(ls build/p1bridge_*.deb)
 echo "package: $deb"
 dpkg-deb -c "$deb" | awk '{print "  " $1, $2, $6}'
-"${sudo_cmd[@]}" dpkg -i --force-confdef --force-confold "$deb" >build/dpkg.log 2>&1 || { cat build/dpkg.log; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+if ! "${sudo_cmd[@]}" dpkg -i --force-confdef --force-confold "$deb" >build/dpkg.log 2>&1; then
+  # dpkg -i does not fetch what the package depends on (adduser, libraries): apt does, then configures it.
+  echo "package: dpkg -i needs its dependencies: apt-get install -f"
+  "${sudo_cmd[@]}" apt-get install -f -y -qq >>build/dpkg.log 2>&1 || { cat build/dpkg.log; exit 1; }
+  dpkg-query -W -f='${Status}' p1bridge 2>/dev/null | grep -q "install ok installed" || { cat build/dpkg.log; exit 1; }
+fi
 
 fail() { echo "package: FAILED: $*"; exit 1; }
 check() { echo "package: $*"; }
@@ -48,7 +54,9 @@ unit=/usr/lib/systemd/system/p1bridge.service
 grep -q '^ExecStart=/usr/bin/p1bridge ' "$unit" || fail "$unit does not start /usr/bin/p1bridge"
 if ! command -v systemd-analyze >/dev/null; then
   echo "package: installing systemd for systemd-analyze"
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null 2>&1 || true
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends systemd >/dev/null 2>&1 ||
+    { "${sudo_cmd[@]}" apt-get update -qq >/dev/null 2>&1 &&
+      "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends systemd >/dev/null 2>&1; } || true
 fi
 if ! systemd-analyze --version >/dev/null 2>&1; then
   echo "package: SKIPPED systemd-analyze verify: systemd-analyze cannot run on this machine"

@@ -166,8 +166,14 @@ test('a recorded settings request replayed is rejected', async () => {
     if (r.url().endsWith('/api/call')) resolve(r.postData());
   }));
   await page.fill('#f-mqtt_base', 'replayed/base');
+  const calls = () => responses.filter((r) => r.url.endsWith('/api/call')).length;
+  const before = calls();
   const [body] = await Promise.all([recorded, page.click('#save')]);
   await page.waitForSelector('#save-status:has-text("Saved")');
+  // The page reloads the settings after a save and redraws the form: typing
+  // before that redraw would be overwritten (seen on a loaded machine).
+  for (let end = Date.now() + 10000; calls() < before + 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
   await page.waitForSelector('#save-status:has-text("Saved")');
