@@ -19,6 +19,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/include"
 ln -s /usr/include/bearssl "$out/include/bearssl"   # BearSSL's portable headers only
+ln -s /usr/include/jsmn.h "$out/include/jsmn.h"      # the header-only JSON tokenizer of the web exchange
 flags=(-std=c++17 -Os -fno-exceptions -fno-rtti -mlongcalls -mtext-section-literals -ffunction-sections
        -fdata-sections -Wall -Wextra -Wpedantic -Wshadow -Werror -specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
        -nostdinc++ -isystem scripts/xtensa-shim -isystem "$out/include" -Icore)
