@@ -28,20 +28,6 @@ using p1it::Process;
 
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
 
-struct Sim {
-  Process process;
-  std::string link;
-  void start(const std::string& dir, const std::string& name, std::vector<std::string> extra) {
-    link = dir + "/" + name + ".tty";
-    std::vector<std::string> argv = {p1it::p1sim_bin(), "--output", "pty", "--link", link};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(process.start(argv, dir + "/" + name + ".out"));
-    for (int i = 0; i < 100 && access(link.c_str(), F_OK) != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-};
-
 // Runs p1bridge to its end (with a timeout) and returns its exit status;
 // `out` gets what it printed.
 int run_bridge(const std::string& dir, std::vector<std::string> argv, std::string& out,
@@ -78,17 +64,26 @@ TEST(Onboarding, TwoInstallationsOnOneBrokerKeepTheirEntitiesApart) {
   ASSERT_TRUE(sub.subscribe("homeassistant/#"));
   // Two houses, each with p1bridge on defaults (meter name "meter"): only the
   // meter numbers differ (and the client id, as a broker requires).
-  Sim one, two;
-  one.start(dir, "one", {"--interval", "0.2", "--baud", "0", "--delay", "1", "--meter-number", "100000000001"});
-  two.start(dir, "two", {"--interval", "0.2", "--baud", "0", "--delay", "1", "--meter-number", "200000000002", "--seed", "2"});
-  auto bridge = [&](const std::string& name, const Sim& sim) {
-    return std::vector<std::string>{p1it::p1bridge_bin(), "run", "--port", sim.link, "--key", kKey, "--mqtt-port",
-                                    std::to_string(broker.port()), "--queue-dir", dir + "/queue-" + name, "--client-id",
-                                    "p1bridge-" + name, "--base", "house-" + name, "--no-web"};
+  // Each meter behind a TCP serial bridge (p1sim as ser2net).
+  int port_one = p1it::free_port(), port_two = p1it::free_port();
+  while (port_two == port_one) port_two = p1it::free_port();
+  Process one, two;
+  ASSERT_TRUE(one.start({p1it::p1sim_bin(), "--output", "tcp:" + std::to_string(port_one), "--interval", "0.2", "--baud",
+                         "0", "--meter-number", "100000000001"},
+                        dir + "/sim-one.out"));
+  ASSERT_TRUE(two.start({p1it::p1sim_bin(), "--output", "tcp:" + std::to_string(port_two), "--interval", "0.2", "--baud",
+                         "0", "--meter-number", "200000000002", "--seed", "2"},
+                        dir + "/sim-two.out"));
+  ASSERT_TRUE(p1it::wait_for_port(port_one, 5000) && p1it::wait_for_port(port_two, 5000));
+  auto bridge = [&](const std::string& name, int meter_port) {
+    return std::vector<std::string>{p1it::p1bridge_bin(), "run", "--port", "tcp://127.0.0.1:" + std::to_string(meter_port),
+                                    "--key", kKey, "--mqtt-port", std::to_string(broker.port()), "--queue-dir",
+                                    dir + "/queue-" + name, "--client-id", "p1bridge-" + name, "--base", "house-" + name,
+                                    "--no-web"};
   };
   Process a, b;
-  ASSERT_TRUE(a.start(bridge("one", one), dir + "/one.log"));
-  ASSERT_TRUE(b.start(bridge("two", two), dir + "/two.log"));
+  ASSERT_TRUE(a.start(bridge("one", port_one), dir + "/one.log"));
+  ASSERT_TRUE(b.start(bridge("two", port_two), dir + "/two.log"));
   auto announced = [&](const std::vector<p1it::Received>& m) {
     return configs_for(m, "house-one").size() >= 11 + 12 && configs_for(m, "house-two").size() >= 11 + 12;
   };
@@ -130,8 +125,8 @@ TEST(Onboarding, TwoInstallationsOnOneBrokerKeepTheirEntitiesApart) {
   // installation announces its entities at once.
   size_t before = sub.payloads("homeassistant/sensor/p1bridge_100000000001/w_p/config").size();
   EXPECT_EQ(a.stop(), 0);
-  one.process.stop();
-  ASSERT_TRUE(a.start(bridge("one", one), dir + "/one.log"));
+  one.stop();
+  ASSERT_TRUE(a.start(bridge("one", port_one), dir + "/one.log"));
   EXPECT_TRUE(sub.wait_until([&](const auto&) {
     return sub.payloads("homeassistant/sensor/p1bridge_100000000001/w_p/config").size() > before;
   }, 10000)) << p1it::read_text(dir + "/one.log");
@@ -145,10 +140,16 @@ TEST(Onboarding, AvailabilityTurnsOfflineWhenTheMeterGoesQuietAndOnlineWithItsNe
   p1it::Subscriber sub(broker.port());
   ASSERT_TRUE(sub.subscribe("smartmeter/#"));
   ASSERT_TRUE(sub.subscribe("homeassistant/#"));
-  Sim meter;
-  meter.start(dir, "meter", {"--interval", "0.2", "--baud", "0", "--delay", "1"});
+  // The meter behind a TCP serial bridge (p1sim as ser2net).
+  int meter_port = p1it::free_port();
+  Process meter;
+  ASSERT_TRUE(meter.start({p1it::p1sim_bin(), "--output", "tcp:" + std::to_string(meter_port), "--interval", "0.2",
+                           "--baud", "0"},
+                          dir + "/meter.out"));
+  ASSERT_TRUE(p1it::wait_for_port(meter_port, 5000));
   Process bridge;
-  ASSERT_TRUE(bridge.start({p1it::p1bridge_bin(), "run", "--port", meter.link, "--key", kKey, "--mqtt-port",
+  ASSERT_TRUE(bridge.start({p1it::p1bridge_bin(), "run", "--port", "tcp://127.0.0.1:" + std::to_string(meter_port),
+                            "--key", kKey, "--mqtt-port",
                             std::to_string(broker.port()), "--queue-dir", dir + "/queue", "--stale-after", "3",
                             "--no-web"},
                            dir + "/bridge.log"));
@@ -158,7 +159,7 @@ TEST(Onboarding, AvailabilityTurnsOfflineWhenTheMeterGoesQuietAndOnlineWithItsNe
   EXPECT_EQ(availability().back(), "online");
   // The meter stops sending (the line stays open): offline after the stated
   // 3 s, not before.
-  ASSERT_EQ(kill(meter.process.pid(), SIGSTOP), 0);
+  ASSERT_EQ(kill(meter.pid(), SIGSTOP), 0);
   auto quiet_since = std::chrono::steady_clock::now();
   ASSERT_TRUE(sub.wait_until([&](const auto&) { return availability().back() == "offline"; }, 10000))
       << p1it::read_text(dir + "/bridge.log");
@@ -170,7 +171,7 @@ TEST(Onboarding, AvailabilityTurnsOfflineWhenTheMeterGoesQuietAndOnlineWithItsNe
   EXPECT_EQ(json::parse(config.back())["expire_after"], 3);
   // The meter sends again: online with its next reading.
   size_t seen = readings();
-  ASSERT_EQ(kill(meter.process.pid(), SIGCONT), 0);
+  ASSERT_EQ(kill(meter.pid(), SIGCONT), 0);
   ASSERT_TRUE(sub.wait_until([&](const auto&) { return availability().back() == "online" && readings() > seen; }, 10000))
       << p1it::read_text(dir + "/bridge.log");
   std::string log = p1it::read_text(dir + "/bridge.log");
@@ -186,14 +187,18 @@ TEST(Onboarding, RepeatedDecodeErrorsAreLoggedOncePerMinuteWithACount) {
   p1it::Broker broker(dir);
   ASSERT_TRUE(broker.start());
   // Every telegram with a key p1bridge does not have: one warning, not 30.
-  Sim sim;
-  sim.start(dir, "meter", {"--count", "30", "--interval", "0.05", "--baud", "0", "--delay", "1", "--key",
-                           "000102030405060708090A0B0C0D0E0F"});
+  int meter_port = p1it::free_port();
+  Process sim;
+  ASSERT_TRUE(sim.start({p1it::p1sim_bin(), "--output", "tcp:" + std::to_string(meter_port), "--count", "30",
+                         "--interval", "0.05", "--baud", "0", "--delay", "1", "--key", "000102030405060708090A0B0C0D0E0F"},
+                        dir + "/sim.out"));
+  ASSERT_TRUE(p1it::wait_for_port(meter_port, 5000));
   Process bridge;
-  ASSERT_TRUE(bridge.start({p1it::p1bridge_bin(), "run", "--port", sim.link, "--key", kKey, "--mqtt-port",
-                            std::to_string(broker.port()), "--queue-dir", dir + "/queue", "--no-web"},
+  ASSERT_TRUE(bridge.start({p1it::p1bridge_bin(), "run", "--port", "tcp://127.0.0.1:" + std::to_string(meter_port),
+                            "--key", kKey, "--mqtt-port", std::to_string(broker.port()), "--queue-dir", dir + "/queue",
+                            "--no-web"},
                            dir + "/bridge.log"));
-  ASSERT_EQ(sim.process.wait(20000), 0);
+  ASSERT_EQ(sim.wait(20000), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(bridge.stop(), 0);
   std::string log = p1it::read_text(dir + "/bridge.log");
