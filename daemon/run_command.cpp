@@ -16,6 +16,7 @@
 #include "meter_runner.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
+#include "state_dir.h"
 #include "web_server.h"
 
 #include <cerrno>
@@ -51,10 +52,16 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
+  std::string note, error = resolve_queue_dir(config, note);
+  if (!error.empty()) {
+    P1_LOG_ERROR("%s", error.c_str());
+    return kExitUsage;
+  }
+  if (!note.empty()) P1_LOG_INFO("%s", note.c_str());
   P1_LOG_INFO("configuration:\n%s", config.describe().c_str());
 
   MessageQueue queue;
-  std::string error = queue.open(config.queue_dir, config.queue_max);
+  error = queue.open(config.queue_dir, config.queue_max);
   if (!error.empty()) {
     P1_LOG_ERROR("%s", error.c_str());
     return kExitUsage;
@@ -162,6 +169,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     for (size_t i = 0; i < meters.size(); ++i) {
       if (always_ready[i]) meters[i]->service(true, false, now);
     }
+    for (auto& m : meters) m->tick(mqtt, now);  // availability of quiet meters, repeated warnings
     // Closed sources reopen on their own schedule.
     if (now >= next_reopen_check) {
       next_reopen_check = now + 100;

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every test: the GoogleTest/CTest suite (unit, golden, negative, CLI,
-# zero-allocation), then the fuzzer under ASan/UBSan for a bounded time.
-#   P1_FUZZ_SECONDS=60 (default) sets the fuzzing time; 0 skips it.
+# zero-allocation, integration, browser), the Debian package built, installed
+# and checked (scripts/check-package.sh), the core for the ESP8266, then the
+# fuzzer under ASan/UBSan for a bounded time.
+#   P1_FUZZ_SECONDS=90 (default) sets the fuzzing time, shared by the targets; 0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+scripts/check-package.sh
 scripts/check-xtensa-core.sh
 
 seconds="${P1_FUZZ_SECONDS:-90}"

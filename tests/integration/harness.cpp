@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -23,10 +24,27 @@ namespace p1it {
 std::string p1bridge_bin() { return P1BRIDGE_BIN; }
 std::string p1sim_bin() { return P1SIM_BIN; }
 
+namespace {
+// Every directory temp_dir() made, removed when the test program ends (each
+// ctest test is one process), unless P1_KEEP_TEST_DIRS=1 asks to keep them
+// for a look.
+std::vector<std::string>& made_dirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+void remove_made_dirs() {
+  const char* keep = std::getenv("P1_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string(keep) == "1") return;
+  for (const std::string& d : made_dirs()) std::system(("rm -rf '" + d + "'").c_str());
+}
+}  // namespace
+
 std::string temp_dir(const std::string& name) {
   std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/p1it-" + name + "-" +
                      std::to_string(getpid());
   std::system(("rm -rf '" + path + "' && mkdir -p '" + path + "'").c_str());
+  if (made_dirs().empty()) std::atexit(remove_made_dirs);
+  if (std::find(made_dirs().begin(), made_dirs().end(), path) == made_dirs().end()) made_dirs().push_back(path);
   return path;
 }
 

@@ -13,6 +13,8 @@
 
 namespace p1it {
 
+// A fresh directory /tmp/p1it-<name>-<pid>, removed when the test program
+// exits (P1_KEEP_TEST_DIRS=1 keeps it).
 std::string temp_dir(const std::string& name);
 int free_port();
 bool wait_for_port(int port, int timeout_ms);

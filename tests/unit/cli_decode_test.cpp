@@ -3,7 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 #include <fstream>
 
 #include "support/evn_fixture.h"
@@ -16,9 +20,22 @@ struct CliRun {
   std::string err;
 };
 
-// Unique per test process: ctest runs the tests in parallel.
+// Unique per test process: ctest runs the tests in parallel. Removed when
+// the test program ends (P1_KEEP_TEST_DIRS=1 keeps them).
+std::vector<std::string>& made_paths() {
+  static std::vector<std::string> paths;
+  return paths;
+}
+void remove_made_paths() {
+  const char* keep = std::getenv("P1_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string(keep) == "1") return;
+  for (const std::string& p : made_paths()) std::remove(p.c_str());
+}
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "/p1cli-" + std::to_string(getpid()) + "-" + name;
+  std::string path = ::testing::TempDir() + "/p1cli-" + std::to_string(getpid()) + "-" + name;
+  if (made_paths().empty()) std::atexit(remove_made_paths);
+  if (std::find(made_paths().begin(), made_paths().end(), path) == made_paths().end()) made_paths().push_back(path);
+  return path;
 }
 
 CliRun run(const std::string& args, const std::string& stdin_text = "") {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,10 @@ const METER_KEY = '36C66639E48A8CA4D6BC8B282A793BBB';
 const WEB_KEY = 'webkey4tests';
 const MQTT_PASSWORD = 'mqtt-secret-pw';
 const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
+// Everything the test, playwright and chromium write goes below `dir`, which
+// is removed at the end (P1_KEEP_TEST_DIRS=1 keeps it for a look).
+mkdirSync(join(dir, 'tmp'));
+process.env.TMPDIR = join(dir, 'tmp');
 const children = [];
 let context, page, webPort, configPath, simLog;
 const responses = [];
@@ -91,7 +95,11 @@ before(async () => {
 
 after(async () => {
   await context?.close();
+  const exited = children.filter((c) => c.exitCode === null && c.signalCode === null)
+    .map((c) => new Promise((resolve) => { c.on('exit', resolve); setTimeout(resolve, 15000); }));
   for (const c of children.reverse()) c.kill('SIGTERM');
+  await Promise.all(exited);
+  if (process.env.P1_KEEP_TEST_DIRS !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
 test('without the passkey only the login form is shown; a wrong passkey is refused', async () => {
@@ -158,8 +166,14 @@ test('a recorded settings request replayed is rejected', async () => {
     if (r.url().endsWith('/api/call')) resolve(r.postData());
   }));
   await page.fill('#f-mqtt_base', 'replayed/base');
+  const calls = () => responses.filter((r) => r.url.endsWith('/api/call')).length;
+  const before = calls();
   const [body] = await Promise.all([recorded, page.click('#save')]);
   await page.waitForSelector('#save-status:has-text("Saved")');
+  // The page reloads the settings after a save and redraws the form: typing
+  // before that redraw would be overwritten (seen on a loaded machine).
+  for (let end = Date.now() + 10000; calls() < before + 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
   await page.waitForSelector('#save-status:has-text("Saved")');
