@@ -100,6 +100,9 @@ void Publisher::announce(MqttLink& mqtt) {
   target.device_name = "p1bridge";
   target.per_field_topics = topics_ && !json_;
   target.availability_topic = availability;
+  // Keyed by the meter's number once one was read, as the Linux program does,
+  // so two devices (or a device and a Linux bridge) never share entities.
+  if (meter_number_[0] != '\0') target.meter_number = meter_number_;
   ScratchPublish& s = scratch().publish;
   p1::Reading& reading = s.reading;
   reading.clear();
