@@ -2,7 +2,7 @@
 # Every test: the GoogleTest/CTest suite (unit, golden, negative, CLI,
 # zero-allocation), the core again with -m32 (scripts/test-m32.sh), then every
 # fuzz target under ASan/UBSan for a bounded time.
-#   P1_FUZZ_SECONDS=90 (default) is the total fuzzing time, split across the
+#   P1_FUZZ_SECONDS=60 (default) is the total fuzzing time, split across the
 #   targets (the stream target gets the largest share); 0 skips it.
 #   P1_FUZZ_M32_SECONDS=3 (default) per target for the 32-bit fuzz build.
 set -euo pipefail
@@ -13,7 +13,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/test-m32.sh
 scripts/check-xtensa-core.sh
 
-seconds="${P1_FUZZ_SECONDS:-90}"
+seconds="${P1_FUZZ_SECONDS:-60}"
 if [ "$seconds" != 0 ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DP1_BUILD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build build-fuzz -j"$(nproc)" >/dev/null
