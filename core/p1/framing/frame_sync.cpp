@@ -27,6 +27,7 @@ void FrameSync::reset() {
   assembling_ = Framing::kNone;
   gbt_.reset();
   finishing_ = false;
+  truncation_reported_ = false;
   deferred_frame_ = 0;
   consumed_ = 0;
   framed_seen_ = false;
@@ -264,7 +265,6 @@ FrameEvent FrameSync::finish() {
   uint32_t frame = frame_number_;
   bool reported = truncation_reported_;
   reset();
-  truncation_reported_ = false;
   if (partial && !reported) {
     ++counters_.transport_errors;
     return FrameEvent::failure(Error::kTelegramTruncated, frame);
