@@ -97,6 +97,7 @@ void MeterRunner::open_source(int64_t now_ms) {
   if (error.empty()) {
     P1_LOG_INFO("meter %s: reading %s", meter_.name.c_str(), source_->describe().c_str());
     open_ = true;
+    stream_.reset();  // a new connection: forget buffered bytes and the framing, keep the frame counter
     backoff_ms_ = 1000;
     last_open_error_.clear();
     return;

@@ -215,3 +215,18 @@ TEST(CliDecode, ACaptureWithRepeatedTelegramsDecodesEachOne) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliDecode, TelegramsBeforeABadCharacterAreDecodedWhereverItFalls) {
+  // The hex reader used to drop the bytes it had decoded from the same read
+  // as the bad character, so what came before it depended on where the
+  // 16 KB read boundaries fell.
+  std::string hex = sample_hex();
+  CliRun r = run(std::string("decode --key ") + kKey + " -", hex + "\nnot hex\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(count_lines(r.out), 1u) << r.err;
+  EXPECT_NE(r.err.find("offset " + std::to_string(hex.size() + 1)), std::string::npos) << r.err;
+}
+
+}  // namespace

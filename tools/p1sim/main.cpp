@@ -103,7 +103,7 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
         {{1, 0, 1, 8, 0, 255}, 0x06, static_cast<int64_t>(s.energy_import_wh), 0, 30},
         {{1, 0, 2, 8, 0, 255}, 0x06, static_cast<int64_t>(s.energy_export_wh), 0, 30},
     };
-    p.security_control = 0x21;
+    p.security_control = auth.size() == 16 ? 0x31 : 0x21;
     title("KFM");
     std::string number = o.meter_number.empty() ? "1KFM0200234804" : o.meter_number;
     return mbus_frames(cipher(ksm_west_notification(t, regs, number, "KFM1200200234804", n), p));
@@ -113,6 +113,7 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
                                    integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x06, 0),
                                    integer(0x06, 0), integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
                                    integer(0x06, 0), integer(0x06, 0)}, n);
+    p.security_control = auth.size() == 16 ? 0x30 : 0x20;
     title("ISK");
     return hdlc_frames(cipher(body, p));
   }
@@ -135,6 +136,7 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
                                    integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x06, 0),
                                    integer(0x06, 0), integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
                                    octets(std::string("")), octets(std::string(""))}, n);
+    p.security_control = auth.size() == 16 ? 0x30 : 0x20;
     title("ISK");
     return hdlc_frames(cipher(body, p));
   }

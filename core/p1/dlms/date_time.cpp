@@ -79,6 +79,23 @@ bool DlmsDateTime::parse_date(ByteSpan b, DlmsDateTime& out) {
   return true;
 }
 
+bool DlmsDateTime::to_seconds(int64_t& out) const {
+  if (!has_date() || year < 2000 || hour > 23 || minute > 59 || second > 59) return false;
+  if (status & kStatusInvalid) return false;
+  // Days since 2000-01-01 (proleptic Gregorian; "days from civil").
+  int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
+  int64_t era = y / 400;
+  int64_t yoe = y - era * 400;
+  int64_t mp = (month + 9) % 12;
+  int64_t doy = (153 * mp + 2) / 5 + day - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = era * 146097 + doe - 730425;  // 730425: days from 0000-03-01 to 2000-01-01
+  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  if (has_offset()) seconds += static_cast<int64_t>(deviation) * 60;  // local = UTC - deviation
+  out = seconds;
+  return true;
+}
+
 size_t DlmsDateTime::to_iso(char* out) const {
   if (!has_date()) return 0;
   char* p = out;

@@ -44,6 +44,11 @@ struct DlmsDateTime {
   // the length, 0 if the date is not specified.
   static constexpr size_t kIsoMax = 25;
   size_t to_iso(char* out) const;
+  // Seconds since 2000-01-01 00:00 (UTC when the deviation is specified, else
+  // the meter's local time), to compare two clock readings of one meter.
+  // False when the date or time is not fully specified or the clock status
+  // says the time is invalid.
+  bool to_seconds(int64_t& out) const;
 };
 
 }  // namespace p1
