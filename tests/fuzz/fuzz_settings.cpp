@@ -13,6 +13,10 @@
 #include "p1/device/settings/settings_store.h"
 
 namespace {
+uint8_t g_record[p1::kSettingsRecordMax];  // the record scratch the store is lent
+}  // namespace
+
+namespace {
 
 constexpr size_t kSlotMax = 2 * p1::kSettingsRecordMax;
 
@@ -118,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   storage.fail_reads = (scenario & 1) != 0 && (scenario & 2) != 0 && (scenario & 4) != 0;
   {
-    p1::SettingsStore store(storage);
+    p1::SettingsStore store(storage, p1::MutableByteSpan(g_record, sizeof g_record));
     static p1::Settings loaded;
     p1::LoadStatus status = store.load(loaded);
     check_valid(loaded);
@@ -127,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     round_trip(loaded);
     // What was loaded is saved and loads again, unchanged.
     if (store.save(loaded)) {
-      p1::SettingsStore again(storage);
+      p1::SettingsStore again(storage, p1::MutableByteSpan(g_record, sizeof g_record));
       static p1::Settings reloaded;
       if (again.load(reloaded) != p1::LoadStatus::kLoaded || reloaded != loaded) __builtin_trap();
     }
@@ -140,7 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static p1::Settings old_settings, new_settings, after;
     old_settings.set_defaults();
     edit(old_settings, edits);
-    p1::SettingsStore store(storage);
+    p1::SettingsStore store(storage, p1::MutableByteSpan(g_record, sizeof g_record));
     (void)store.load(after);
     if (!store.save(old_settings)) __builtin_trap();
     if ((scenario & 8) != 0 && !store.save(old_settings)) __builtin_trap();  // both slots hold a record
@@ -149,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     storage.write_budget = edits.take() | static_cast<size_t>(edits.take()) << 8;
     bool saved = store.save(new_settings);
     storage.write_budget = SIZE_MAX;
-    p1::SettingsStore fresh(storage);
+    p1::SettingsStore fresh(storage, p1::MutableByteSpan(g_record, sizeof g_record));
     p1::LoadStatus status = fresh.load(after);
     if (status != p1::LoadStatus::kLoaded) __builtin_trap();
     if (after != old_settings && after != new_settings) __builtin_trap();

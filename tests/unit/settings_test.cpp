@@ -343,18 +343,18 @@ TEST(SettingsStore, VersionOneRecordIsMigrated) {
 TEST(SettingsStore, SaveAfterAnUnreadableLoadStaysTheNewest) {
   MemoryStorage storage;
   {
-    p1::SettingsStore store(storage);
+    p1::SettingsStore store(storage, record_scratch());
     Settings s;
     store.load(s);
     for (const char* host : {"a.local", "b.local", "c.local", "d.local"}) ASSERT_TRUE(store.save(sample(host)));
   }
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   storage.fail_reads = true;  // at boot the flash did not answer: the wizard asked again
   EXPECT_EQ(store.load(s), p1::LoadStatus::kNoSettings);
   storage.fail_reads = false;
   ASSERT_TRUE(store.save(sample("new.local")));
-  p1::SettingsStore reboot(storage);
+  p1::SettingsStore reboot(storage, record_scratch());
   Settings loaded;
   EXPECT_EQ(reboot.load(loaded), p1::LoadStatus::kLoaded);
   EXPECT_EQ(loaded, sample("new.local"));
@@ -363,7 +363,7 @@ TEST(SettingsStore, SaveAfterAnUnreadableLoadStaysTheNewest) {
 TEST(SettingsStore, NewerRecordThatDoesNotDecodeDoesNotHideTheOlder) {
   MemoryStorage storage;
   {
-    p1::SettingsStore store(storage);
+    p1::SettingsStore store(storage, record_scratch());
     Settings s;
     store.load(s);
     ASSERT_TRUE(store.save(sample("good.local")));  // slot 0, sequence 1
@@ -381,13 +381,13 @@ TEST(SettingsStore, NewerRecordThatDoesNotDecodeDoesNotHideTheOlder) {
   uint32_t crc = p1::crc32(p1::ByteSpan(record.data(), record.size()));
   for (size_t i = 0; i < 4; ++i) record.push_back(static_cast<uint8_t>(crc >> (8 * i)));
   std::memcpy(storage.slot(1).data(), record.data(), record.size());
-  p1::SettingsStore store(storage);
+  p1::SettingsStore store(storage, record_scratch());
   Settings s;
   EXPECT_EQ(store.load(s), p1::LoadStatus::kLoaded);
   EXPECT_EQ(s, sample("good.local"));
   // Saved over the record that does not decode, and newest from then on.
   ASSERT_TRUE(store.save(sample("next.local")));
-  p1::SettingsStore reboot(storage);
+  p1::SettingsStore reboot(storage, record_scratch());
   Settings loaded;
   EXPECT_EQ(reboot.load(loaded), p1::LoadStatus::kLoaded);
   EXPECT_EQ(loaded, sample("next.local"));
