@@ -105,6 +105,7 @@ const ConfigKey kKeys[] = {
     {"meter", "base", T::kString, nullptr, SettingId::kMqttBase, nullptr, nullptr},
     {"meter", "profile", T::kString, nullptr, SettingId::kMeterProfile, nullptr, nullptr},
     {"meter", "stale_after", T::kInteger, nullptr, kProgramOnly, valid_stale_after, "2 to 86400 seconds"},
+    {"meter", "allow_plaintext", T::kBool, nullptr, kProgramOnly, valid_bool, "true or false"},
 };
 
 char parity_letter(Parity p) { return p == Parity::kNone ? 'N' : p == Parity::kEven ? 'E' : 'O'; }
@@ -304,6 +305,7 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "log" && n == "status_interval") c.status_interval = std::atoi(text.c_str());
   else if (s == "meter" && n == "name") m->name = text;
   else if (s == "meter" && n == "stale_after") m->stale_after = std::atoi(text.c_str());
+  else if (s == "meter" && n == "allow_plaintext") m->allow_plaintext = b;
   return {};
 }
 
@@ -374,6 +376,7 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "base") return m->base;
     if (n == "profile") return m->profile;
     if (n == "stale_after") return std::to_string(m->stale_after);
+    if (n == "allow_plaintext") return yes(m->allow_plaintext);
   }
   return {};
 }

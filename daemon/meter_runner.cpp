@@ -50,6 +50,7 @@ MeterRunner::MeterRunner(const MeterConfig& meter, const Config& config, Message
       stream_(&gcm_) {
   if (meter_.has_key) stream_.decoder().set_key(meter_.key);
   if (meter_.has_auth_key) stream_.decoder().set_auth_key(meter_.auth_key);
+  stream_.decoder().set_allow_plaintext(meter_.allow_plaintext);
   if (!meter_.profile.empty()) stream_.decoder().set_layout(p1::find_body_layout(meter_.profile.c_str()));
   now_ms_ = last_reading_ms_ = steady_ms();
   state_path_ = config_.queue_dir + "/meter-" + meter_.name + ".state";
@@ -149,6 +150,11 @@ void MeterRunner::on_bytes(const uint8_t* data, size_t size) {
   p1::ByteSpan in(data, size);
   while (p1::StreamEvent e = stream_.push(in)) {
     if (e.kind == p1::StreamEvent::Kind::kReading) {
+      if (e.frame_counter_restart) {
+        P1_LOG_WARN("meter %s: the meter restarted its frame counter (from %u to %u, its clock moved on): accepted; "
+                    "counted as counter_restarts", meter_.name.c_str(), stream_.decoder().restarted_from(),
+                    stream_.reading().frame_counter);
+      }
       on_reading(stream_.reading());
     } else {
       // One warning per cause a minute, the rest counted (a wrong key fails
