@@ -1,0 +1,120 @@
+// The web server answers on httplib's worker threads: many Saves and reads at
+// the same moment must leave a config file that is whole and holds one of
+// the saved values (never a mix, never a lost file), and every call answers.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "config.h"
+#include "config_keys.h"
+#include "linux_platform.h"
+#include "p1/base/hex.h"
+#include "p1/crypto/web_crypto.h"
+#include "p1/device/web/secure_exchange.h"
+#include "web_server.h"
+
+namespace {
+
+int free_port() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+  int port = ntohs(a.sin_port);
+  close(s);
+  return port;
+}
+
+std::string hex(const uint8_t* p, size_t n) {
+  std::string out(2 * n, '0');
+  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
+  return out;
+}
+
+std::vector<uint8_t> bytes(const std::string& h) {
+  std::vector<uint8_t> out(h.size() / 2);
+  p1::parse_hex_exact(p1::Span<const char>(h.data(), h.size()), p1::MutableByteSpan(out.data(), out.size()));
+  return out;
+}
+
+// One sealed call as the page makes it; the decrypted answer, or "" on failure.
+std::string call(int port, const std::string& passkey, const std::string& request) {
+  httplib::Client client("127.0.0.1", port);
+  auto nonce_reply = client.Get("/api/nonce");
+  if (!nonce_reply || nonce_reply->status != 200) return "";
+  std::string nonce_hex = nlohmann::json::parse(nonce_reply->body)["nonce"];
+  std::vector<uint8_t> nonce = bytes(nonce_hex);
+  p1d::LinuxRandom random;
+  p1::BearSslWebCrypto crypto;
+  p1::PasskeyBox box(crypto, random);
+  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+  std::vector<uint8_t> data(request.begin(), request.end());
+  uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
+  box.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
+  std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
+                     hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
+                     hex(tag, sizeof tag) + "\"}";
+  auto reply = client.Post("/api/call", body, "application/json");
+  if (!reply || reply->status != 200) return "";
+  nlohmann::json sealed = nlohmann::json::parse(reply->body);
+  std::vector<uint8_t> s = bytes(sealed["salt"]), i = bytes(sealed["iv"]), d = bytes(sealed["data"]),
+                       t = bytes(sealed["tag"]);
+  if (!box.open(s.data(), i.data(), p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(d.data(), d.size()),
+                t.data())) {
+    return "";
+  }
+  return std::string(d.begin(), d.end());
+}
+
+TEST(WebServer, ConcurrentSavesAndReadsLeaveOneWholeConfig) {
+  char tmpl[] = "/tmp/p1webXXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string path = dir + "/p1bridge.toml";
+  int port = free_port();
+  std::ofstream(path) << "[web]\nbind = \"127.0.0.1\"\nport = " << port
+                      << "\nkey = \"concurrency-test-key\"\n[[meter]]\nname = \"m\"\nsource = \"/dev/ttyUSB0\"\n";
+  p1d::Config config;
+  ASSERT_EQ(p1d::load_config_file(path, config), "");
+  p1d::WebState state;
+  state.resize(1);
+  p1d::WebServer server(config, path, state);
+  ASSERT_EQ(server.start(), "");
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int n = 0; n < 8; ++n) {
+    threads.emplace_back([&, n] {
+      for (int k = 0; k < 5; ++k) {
+        std::string base = "home/meter" + std::to_string(n) + "x" + std::to_string(k);
+        std::string saved = call(port, "concurrency-test-key",
+                                 "{\"op\":\"save\",\"settings\":{\"mqtt_base\":\"" + base + "\"}}");
+        std::string shown = call(port, "concurrency-test-key", "{\"op\":\"settings\"}");
+        if (saved.find("\"saved\":true") != std::string::npos && shown.find("\"fields\"") != std::string::npos) {
+          ++answered;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  server.stop();
+  EXPECT_EQ(answered.load(), 40) << "every call answers, sealed";
+  p1d::Config after;
+  ASSERT_EQ(p1d::load_config_file(path, after), "") << "the file is whole";
+  ASSERT_EQ(after.meters.size(), 1u);
+  EXPECT_EQ(after.meters[0].base.rfind("home/meter", 0), 0u) << after.meters[0].base;
+  EXPECT_EQ(after.web.key, "concurrency-test-key");
+  std::system(("rm -rf " + dir).c_str());
+}
+
+}  // namespace
