@@ -89,6 +89,10 @@ async function loadSettings() {
     form.append(el('label', { for: `f-${field.key}` }, el('span', { text: field.label }), input,
       el('small', { class: 'error', id: `e-${field.key}` })));
   }
+  // Where p1bridge cannot write its config (a read-only folder), Save is off
+  // and the page says why and how to fix it, instead of failing on click.
+  $('save').disabled = !reply.can_save;
+  $('save-unavailable').textContent = reply.can_save ? '' : reply.save_unavailable || 'Saving is not possible here.';
 }
 
 async function saveSettings(event) {

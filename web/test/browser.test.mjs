@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ const WEB_KEY = 'webkey4tests';
 const MQTT_PASSWORD = 'mqtt-secret-pw';
 const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
 const children = [];
-let context, page, webPort, configPath, simLog;
+let context, page, webPort, mqttPort, configPath, simLog;
 const responses = [];
 const output = {};  // process name -> text printed so far
 
@@ -62,7 +62,7 @@ async function login(key) {
 }
 
 before(async () => {
-  const mqttPort = await freePort();
+  mqttPort = await freePort();
   webPort = await freePort();
   writeFileSync(join(dir, 'mosquitto.conf'),
     `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\n${process.getuid() === 0 ? 'user root\n' : ''}`);
@@ -89,9 +89,15 @@ before(async () => {
   await page.goto(`http://127.0.0.1:${webPort}/`);
 });
 
+function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+}
+
 after(async () => {
   await context?.close();
-  for (const c of children.reverse()) c.kill('SIGTERM');
+  for (const c of children.reverse()) await stop(c);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('without the passkey only the login form is shown; a wrong passkey is refused', async () => {
@@ -183,6 +189,45 @@ test('the restart action restarts p1bridge with the saved settings', async () =>
   await login(WEB_KEY);
   await page.waitForSelector('#f-mqtt_base');
   assert.equal(await page.inputValue('#f-mqtt_base'), 'home/power');
+});
+
+test('where the config folder is not writable, Save is off and the page says how to fix it', async () => {
+  // A folder p1bridge may read but not write: as root, p1bridge runs as
+  // nobody (root writes anywhere); otherwise the folder is made read-only.
+  const ro = join(dir, 'readonly');
+  mkdirSync(join(ro, 'queue'), { recursive: true });
+  const port = await freePort();
+  const config = join(ro, 'p1bridge.toml');
+  writeFileSync(config, `[mqtt]\nport = ${mqttPort}\n[web]\nbind = "127.0.0.1"\nport = ${port}\nkey = "${WEB_KEY}"\n[queue]\ndir = "${join(ro, 'queue')}"\n[[meter]]\nname = "ro"\nsource = "${join(ro, 'no-such-port')}"\nkey = "${METER_KEY}"\n`);
+  let child;
+  if (process.getuid() === 0) {
+    chmodSync(dir, 0o755);
+    chmodSync(ro, 0o755);
+    chmodSync(config, 0o644);
+    chmodSync(join(ro, 'queue'), 0o777);
+    child = start('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', P1BRIDGE, 'run', '--config', config], 'p1bridge-readonly');
+  } else {
+    chmodSync(ro, 0o555);
+    child = start(P1BRIDGE, ['run', '--config', config], 'p1bridge-readonly');
+  }
+  try {
+    await waitForPort(port);
+    const other = await context.newPage();
+    await other.goto(`http://127.0.0.1:${port}/`);
+    await other.fill('#passkey', WEB_KEY);
+    await other.click('#login-form button[type=submit]');
+    await other.waitForSelector('#f-mqtt_base');
+    await other.waitForSelector('#save-unavailable:not(:empty)');
+    const message = await other.textContent('#save-unavailable');
+    assert.ok(message.includes(`cannot write to ${ro}`), message);
+    assert.match(message, /chown|ConfigurationDirectory/, message);
+    assert.equal(await other.isDisabled('#save'), true);
+    assert.match(output['p1bridge-readonly'], /Save is off/);
+    await other.close();
+  } finally {
+    await stop(child);
+    chmodSync(ro, 0o755);
+  }
 });
 
 test('failed passkey attempts are rate-limited', async () => {
