@@ -126,7 +126,10 @@ struct WebServer::Impl final : p1::WebBackend {
 
   Impl(const Config& c, std::string path, WebState& s, std::atomic<bool>& r)
       : config(c), config_path(std::move(path)), state(s), restart(r) {
-    calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()));
+    // PBKDF2 once per start (a few milliseconds here).
+    if (!calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()))) {
+      P1_LOG_ERROR("web: cannot derive the page's key from the web key; the page stays locked");
+    }
     shown = settings_from_config(config);
     if (config_path.empty()) {
       save_blocked = "p1bridge was started without --config: nothing to save to";
@@ -201,9 +204,9 @@ std::string WebServer::start() {
                    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
     res.set_content(reinterpret_cast<const char*>(p1web::kIndexHtmlGz), p1web::kIndexHtmlGzSize, "text/html; charset=utf-8");
   });
-  s.server.Get("/api/nonce", [this](const httplib::Request&, httplib::Response& res) {
+  s.server.Get("/api/nonce", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->reply(res, impl_->calls.nonce(now_ms()));
+    impl_->reply(res, impl_->calls.nonce(client_id(req.remote_addr), now_ms()));
   });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
   s.server.set_payload_max_length(64 * 1024);

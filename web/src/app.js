@@ -1,6 +1,6 @@
 // The configuration page: login, live values, counters, settings.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { call, toHex } from './exchange.js';
+import { Session, toHex } from './exchange.js';
 
 const FIELDS = [
   ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
@@ -10,7 +10,7 @@ const FIELDS = [
 const COUNTERS = ['bytes', 'frames', 'checksum_errors', 'telegrams', 'readings', 'decrypt_errors', 'auth_errors',
   'decode_errors', 'frame_counter_gaps', 'frame_counter_repeats', 'queue', 'published', 'dropped'];
 
-let passkey = '';
+let session = null;  // the passkey and its stretched key, while logged in
 let timer = null;
 const $ = (id) => document.getElementById(id);
 
@@ -30,11 +30,11 @@ function show(view) {
 
 async function login(event) {
   event.preventDefault();
-  const key = $('passkey').value;
+  const attempt = new Session($('passkey').value);
   $('login-error').textContent = '';
   try {
-    await call(key, { op: 'login' });
-    passkey = key;
+    await attempt.call({ op: 'login' });  // PBKDF2 once, here
+    session = attempt;
     $('passkey').value = '';
     show('main');
     await Promise.all([refreshValues(), loadSettings()]);
@@ -66,7 +66,7 @@ function renderMeter(meter) {
 
 async function refreshValues() {
   try {
-    const reply = await call(passkey, { op: 'values' });
+    const reply = await session.call({ op: 'values' });
     $('meters').replaceChildren(...reply.meters.map(renderMeter));
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
@@ -75,7 +75,7 @@ async function refreshValues() {
 }
 
 async function loadSettings() {
-  const reply = await call(passkey, { op: 'settings' });
+  const reply = await session.call({ op: 'settings' });
   $('ota').hidden = !reply.ota;  // the device updates over the air; the Linux program does not
   const form = $('settings-fields');
   form.replaceChildren();
@@ -102,7 +102,7 @@ async function saveSettings(event) {
   for (const e of document.querySelectorAll('.error')) e.textContent = '';
   $('save-status').textContent = 'Saving...';
   try {
-    const reply = await call(passkey, { op: 'save', settings });
+    const reply = await session.call({ op: 'save', settings });
     if (reply.errors && Object.keys(reply.errors).length) {
       for (const [key, message] of Object.entries(reply.errors)) $(`e-${key}`).textContent = message;
       $('save-status').textContent = 'Not saved: please correct the marked fields.';
@@ -118,7 +118,7 @@ async function saveSettings(event) {
 async function restart() {
   $('save-status').textContent = 'Restarting...';
   try {
-    await call(passkey, { op: 'restart' });
+    await session.call({ op: 'restart' });
     $('save-status').textContent = 'Restarting; the page reconnects in a few seconds.';
   } catch (e) {
     $('save-status').textContent = `Restart failed: ${e.message}`;
@@ -134,7 +134,7 @@ async function installFirmware(event) {
     // The device installs only the image whose size and SHA-256 this
     // logged-in page announces, and only with the single-use token it returns.
     const image = new Uint8Array(await file.arrayBuffer());
-    const reply0 = await call(passkey, { op: 'ota_begin', size: file.size, sha256: toHex(sha256(image)) });
+    const reply0 = await session.call({ op: 'ota_begin', size: file.size, sha256: toHex(sha256(image)) });
     if (reply0.error) throw new Error(reply0.error);
     const { token } = reply0;
     const form = new FormData();
@@ -148,7 +148,7 @@ async function installFirmware(event) {
 }
 
 function logout() {
-  passkey = '';
+  session = null;
   clearInterval(timer);
   $('meters').replaceChildren();
   $('settings-fields').replaceChildren();

@@ -9,6 +9,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { deriveLongTermKey, fromHex, open } from '../src/exchange.js';
 
 const P1BRIDGE = process.env.P1BRIDGE_BIN;
 const P1SIM = process.env.P1SIM_BIN;
@@ -84,7 +85,9 @@ before(async () => {
   });
   page = context.pages()[0] || await context.newPage();
   page.on('response', async (r) => {
-    try { responses.push({ url: r.url(), body: (await r.body()).toString('latin1') }); } catch { /* redirects */ }
+    try {
+      responses.push({ url: r.url(), status: r.status(), request: r.request().postData(), body: (await r.body()).toString('latin1') });
+    } catch { /* redirects */ }
   });
   await page.goto(`http://127.0.0.1:${webPort}/`);
 });
@@ -145,11 +148,32 @@ test('an invalid value shows its error and changes nothing', async () => {
 });
 
 test('secrets never reach the browser, and an empty secret field keeps the stored one', async () => {
+  // The answers are sealed, so searching their bodies proves nothing: every
+  // /api/call answer is opened with the passkey, as the page does (the key
+  // from the PBKDF2 salt of the nonce reply its request used), and the
+  // plaintext is searched.
+  const kdfSaltOf = new Map();
   for (const { url, body } of responses) {
+    if (url.endsWith('/api/nonce')) kdfSaltOf.set(JSON.parse(body).nonce, JSON.parse(body).kdf_salt);
+  }
+  const keys = new Map();
+  let opened = 0, settingsReplies = 0;
+  for (const { url, status, request, body } of responses) {
+    let text = body;
+    if (url.endsWith('/api/call') && status === 200) {
+      const { nonce } = JSON.parse(request);
+      const kdfSalt = kdfSaltOf.get(nonce);
+      assert.ok(kdfSalt, `no nonce reply seen for the call with nonce ${nonce}`);
+      if (!keys.has(kdfSalt)) keys.set(kdfSalt, deriveLongTermKey(WEB_KEY, fromHex(kdfSalt)));
+      text = open(keys.get(kdfSalt), fromHex(nonce), JSON.parse(body));  // throws if it does not open
+      opened += 1;
+      if (JSON.parse(text).fields) settingsReplies += 1;
+    }
     for (const secret of [METER_KEY, MQTT_PASSWORD, WEB_KEY]) {
-      assert.ok(!body.includes(secret), `${secret} in the response of ${url}`);
+      assert.ok(!text.includes(secret), `${secret} in the response of ${url}: ${text}`);
     }
   }
+  assert.ok(settingsReplies >= 2, `only ${settingsReplies} settings replies among ${opened} opened answers`);
   assert.equal(await page.inputValue('#f-meter_key'), '');
   assert.match(await page.getAttribute('#f-meter_key', 'placeholder'), /set/);
   await page.fill('#f-mqtt_port', '1883');
