@@ -16,6 +16,7 @@
 #include "meter_runner.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
+#include "p1/device/web/secure_exchange.h"
 #include "web_server.h"
 
 #include <cerrno>
@@ -34,6 +35,15 @@ int64_t now_ms() {
 
 constexpr int64_t kFlushTimeoutMs = 10000;
 }  // namespace
+
+void warn_if_weak_web_key(const Config& config) {
+  const std::string& key = config.web.key;
+  if (!config.web.enabled || key.empty() || !p1::is_weak_passkey(p1::Span<const char>(key.data(), key.size()))) return;
+  P1_LOG_WARN("web: the web key is weak (shorter than %zu characters, or only one kind of character): anyone who "
+              "records one request of the page can try keys offline. A longer key mixing letters, digits or words "
+              "is safer; `p1bridge setup` generates one when the answer is empty.",
+              p1::kStrongPasskeyLength);
+}
 
 int run_gateway(Config config, const std::string& config_path, char** argv) {
   LogLevel level = LogLevel::kInfo;

@@ -108,8 +108,11 @@ async function saveSettings(event) {
       $('save-status').textContent = 'Not saved: please correct the marked fields.';
       return;
     }
-    $('save-status').textContent = 'Saved. Restart p1bridge to apply.';
-    await loadSettings();
+    // The form shows what was saved before the status says so: typing into
+    // it meanwhile would be lost when it is rebuilt.
+    let shown = true;
+    try { await loadSettings(); } catch { shown = false; }
+    $('save-status').textContent = shown ? 'Saved. Restart p1bridge to apply.' : 'Saved (reload to see it). Restart p1bridge to apply.';
   } catch (e) {
     $('save-status').textContent = `Not saved: ${e.message}`;
   }
