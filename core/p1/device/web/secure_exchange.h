@@ -20,9 +20,9 @@ constexpr size_t kNonceSize = 16;
 constexpr size_t kKdfSaltSize = 16;
 constexpr char kExchangeInfo[] = "p1bridge web v2";
 // PBKDF2 iterations for K. The server derives K once per start and the page
-// once per login, so the count is bounded by the ESP8266: BearSSL's SHA-256
-// needs two compressions per iteration, about 1.1 s for 10,000 at 80 MHz
-// (docs/security.md has the measurement). web/src/exchange.js uses the same
+// once per login, so the count is bounded by the ESP8266: two SHA-256
+// compressions per iteration, an estimated 1.2-1.5 s for 10,000 at 80 MHz
+// (4.8 ms on a PC; docs/security.md has the figures). web/src/exchange.js uses the same
 // count; the server never tells the page a count (a forged reply could ask
 // for 1).
 constexpr uint32_t kPasskeyIterations = 10000;
