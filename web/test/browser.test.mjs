@@ -184,11 +184,20 @@ test('secrets never reach the browser, and an empty secret field keeps the store
 });
 
 test('a recorded settings request replayed is rejected', async () => {
-  const recorded = new Promise((resolve) => page.once('request', (r) => {
-    if (r.url().endsWith('/api/call')) resolve(r.postData());
-  }));
+  // The Save request itself (not a values call of the timer): requests are
+  // sealed too, so each is opened to see its op.
+  const { kdf_salt: kdfSalt } = await (await fetch(`http://127.0.0.1:${webPort}/api/nonce`)).json();
+  const key = deriveLongTermKey(WEB_KEY, fromHex(kdfSalt));
+  const opOf = (body) => {
+    const message = JSON.parse(body);
+    return JSON.parse(open(key, fromHex(message.nonce), message)).op;
+  };
   await page.fill('#f-mqtt_base', 'replayed/base');
-  const [body] = await Promise.all([recorded, page.click('#save')]);
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/api/call') && r.method() === 'POST' && opOf(r.postData()) === 'save'),
+    page.click('#save'),
+  ]);
+  const body = request.postData();
   await page.waitForSelector('#save-status:has-text("Saved")');
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
