@@ -106,6 +106,20 @@ void put(toml::table& table, const ConfigKey& key, const std::string& text) {
 }  // namespace
 
 std::string load_config_file(const std::string& path, Config& config) {
+  if (::access(path.c_str(), R_OK) != 0) {
+    int e = errno;
+    std::string msg = "cannot read " + path + ": " + std::strerror(e);
+    if (e == EACCES) {
+      struct stat st {};
+      bool root_only = ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) == 0;
+      msg += root_only ? ": it holds keys and only its owner may read it (mode 0600): run as that user "
+                         "(sudo -u p1bridge p1bridge ... for the package's file) or with sudo"
+                       : ": ask its owner for read access, or run with sudo";
+    } else if (e == ENOENT) {
+      msg += ": create it from p1bridge.example.toml, or with p1bridge setup --config " + path;
+    }
+    return msg;
+  }
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -251,7 +265,13 @@ std::string save_settings(const std::string& path, const p1::Settings* before, c
        << root << "\n";
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
+  if (fd < 0) {
+    int e = errno;
+    return "cannot write " + tmp + ": " + std::strerror(e) +
+           (e == EACCES || e == EPERM ? ": this user may not write that directory: run with sudo (the package's file "
+                                        "is /etc/p1bridge/p1bridge.toml), or give a path you may write with --config"
+                                      : "");
+  }
   std::string body = text.str();
   bool ok = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
   ok = fsync(fd) == 0 && ok;
@@ -273,11 +293,12 @@ std::string Config::describe() const {
   out << "web " << (web.enabled ? web.bind + ":" + std::to_string(web.port) : "off") << " key=" << secret(web.key)
       << "\n";
   out << "queue " << queue_dir << " (max " << queue_max << " messages)\n";
+  out << "log level=" << log_level << " status_interval=" << status_interval << "s\n";
   for (const MeterConfig& m : meters) {
     out << "meter " << m.name << ": source=" << m.source << " " << m.baud << " " << m.data_bits
         << (m.parity == Parity::kNone ? "N" : m.parity == Parity::kEven ? "E" : "O") << m.stop_bits
         << " base=" << m.base << " key=" << secret(m.key_hex) << " auth_key=" << secret(m.auth_key_hex)
-        << " profile=" << (m.profile.empty() ? "auto" : m.profile) << "\n";
+        << " profile=" << (m.profile.empty() ? "auto" : m.profile) << " stale_after=" << m.stale_after << "s\n";
   }
   return out.str();
 }

@@ -23,6 +23,10 @@ struct MeterConfig {
   std::string auth_key_hex;  // secret
   std::string base = "smartmeter";
   std::string profile;       // empty: detect
+  int stale_after = 60;      // seconds without a reading before <base>/availability says offline
+  // With a key, unencrypted telegrams are refused unless this is set (a
+  // meter that sends in the clear although a key is configured).
+  bool allow_plaintext = false;
   p1::Aes128Key key;         // parsed from key_hex
   p1::AuthKey auth_key;      // parsed from auth_key_hex
   bool has_key = false;

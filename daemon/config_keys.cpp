@@ -43,6 +43,10 @@ bool valid_interval(const std::string& t) {
   long long v;
   return parse_int(t, 1, 86400, v);
 }
+bool valid_stale_after(const std::string& t) {
+  long long v;
+  return parse_int(t, 2, 86400, v);
+}
 bool valid_data_bits(const std::string& t) { return t.size() == 1 && t[0] >= '5' && t[0] <= '8'; }
 bool valid_stop_bits(const std::string& t) { return t == "1" || t == "2"; }
 bool valid_parity(const std::string& t) {
@@ -100,6 +104,8 @@ const ConfigKey kKeys[] = {
     {"meter", "auth_key", T::kString, "P1BRIDGE_AUTH_KEY", SettingId::kAuthKey, nullptr, nullptr},
     {"meter", "base", T::kString, nullptr, SettingId::kMqttBase, nullptr, nullptr},
     {"meter", "profile", T::kString, nullptr, SettingId::kMeterProfile, nullptr, nullptr},
+    {"meter", "stale_after", T::kInteger, nullptr, kProgramOnly, valid_stale_after, "2 to 86400 seconds"},
+    {"meter", "allow_plaintext", T::kBool, nullptr, kProgramOnly, valid_bool, "true or false"},
 };
 
 char parity_letter(Parity p) { return p == Parity::kNone ? 'N' : p == Parity::kEven ? 'E' : 'O'; }
@@ -298,6 +304,8 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "log" && n == "level") c.log_level = text;
   else if (s == "log" && n == "status_interval") c.status_interval = std::atoi(text.c_str());
   else if (s == "meter" && n == "name") m->name = text;
+  else if (s == "meter" && n == "stale_after") m->stale_after = std::atoi(text.c_str());
+  else if (s == "meter" && n == "allow_plaintext") m->allow_plaintext = b;
   return {};
 }
 
@@ -367,6 +375,8 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "auth_key") return m->auth_key_hex;
     if (n == "base") return m->base;
     if (n == "profile") return m->profile;
+    if (n == "stale_after") return std::to_string(m->stale_after);
+    if (n == "allow_plaintext") return yes(m->allow_plaintext);
   }
   return {};
 }

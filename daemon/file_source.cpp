@@ -18,7 +18,10 @@ std::string FileSource::open() {
     return {};
   }
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) return "cannot open " + path_ + ": " + std::strerror(errno);
+  if (fd_ < 0) {
+    return "cannot open " + path_ + ": " + std::strerror(errno) +
+           (errno == EACCES ? ": make it readable for this user (chmod o+r, or run p1bridge as its owner)" : "");
+  }
   return {};
 }
 

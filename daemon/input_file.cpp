@@ -37,6 +37,12 @@ InputFile::Status InputFile::read(p1::ByteSpan& bytes) {
     auto chunk = hex_.decode(p1::Span<const char>(text_ + text_pos_, text_len_ - text_pos_),
                              p1::MutableByteSpan(bytes_, sizeof bytes_));
     text_pos_ += chunk.consumed;
+    if (chunk.invalid && chunk.produced > 0) {
+      // The bytes before the bad character first, wherever it falls in the
+      // file; the next read() stops at it again and reports it.
+      bytes = p1::ByteSpan(bytes_, chunk.produced);
+      return Status::kData;
+    }
     if (chunk.invalid) {
       error_offset_ = hex_.position();
       bad_char_ = text_[text_pos_];

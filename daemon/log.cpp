@@ -38,4 +38,30 @@ void log(LogLevel level, const char* format, ...) {
   std::fprintf(stderr, "%s %-5s %s\n", stamp, kNames[static_cast<int>(level)], line);
 }
 
+bool WarningThrottle::allow(const std::string& cause, const std::string& summary, int64_t now_ms) {
+  auto it = entries_.find(cause);
+  if (it == entries_.end() || now_ms - it->second.start_ms >= window_ms_) {
+    Entry& e = entries_[cause];
+    e.start_ms = now_ms;
+    e.repeated = 0;
+    e.summary = summary;
+    return true;
+  }
+  ++it->second.repeated;
+  it->second.summary = summary;
+  return false;
+}
+
+void WarningThrottle::flush(int64_t now_ms,
+                            const std::function<void(const std::string& summary, uint64_t count)>& report) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (now_ms - it->second.start_ms < window_ms_) {
+      ++it;
+      continue;
+    }
+    if (it->second.repeated > 0) report(it->second.summary, it->second.repeated);
+    it = entries_.erase(it);
+  }
+}
+
 }  // namespace p1d

@@ -5,7 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include <mosquitto.h>
+
 #include "config.h"
+#include "p1/crypto/default_aes_gcm.h"
+#include "version.h"
 #include "decode_command.h"
 #include "run_command.h"
 #include "setup_command.h"
@@ -56,11 +60,22 @@ void add_value(CLI::App* app, RunFlags& flags, const std::string& names, const s
       names, [&flags, key](const std::string& v) { flags.values.emplace_back(key, v); }, help);
 }
 
+// `p1bridge --version`: what to quote in a bug report.
+std::string version_text() {
+  int major = 0, minor = 0, revision = 0;
+  mosquitto_lib_version(&major, &minor, &revision);
+  p1::DefaultAesGcm gcm;
+  return std::string("p1bridge ") + P1BRIDGE_VERSION + " (git " + P1BRIDGE_REVISION + ")\ncrypto: " + gcm.name() +
+         "\nmqtt: libmosquitto " + std::to_string(major) + "." + std::to_string(minor) + "." +
+         std::to_string(revision);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"p1bridge: read Austrian smart meters (DLMS/COSEM over M-Bus, HDLC) and publish their values"};
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", version_text, "Version, git revision, crypto backend and libmosquitto version");
 
   p1d::DecodeOptions decode;
   CLI::App* decode_cmd = app.add_subcommand("decode", "Decode telegrams from a capture file (hex text or binary)");
@@ -83,6 +98,8 @@ int main(int argc, char** argv) {
   add_value(run_cmd, run, "--parity", "meter.parity", "none, even (default) or odd");
   add_value(run_cmd, run, "--base", "meter.base", "MQTT base topic (default smartmeter)");
   add_value(run_cmd, run, "-p,--profile", "meter.profile", "Body layout instead of detecting it");
+  add_value(run_cmd, run, "--stale-after", "meter.stale_after",
+            "Seconds without a reading before the meter's availability turns offline (default 60)");
   add_value(run_cmd, run, "--mqtt-host", "mqtt.host", "Broker host (default 127.0.0.1); or P1BRIDGE_MQTT_HOST");
   add_value(run_cmd, run, "--mqtt-port", "mqtt.port", "Broker port (default 1883)");
   add_value(run_cmd, run, "--mqtt-user", "mqtt.user", "Broker user (default power-meter)");
@@ -94,7 +111,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-discovery", run.no_discovery, "Do not announce sensors to Home Assistant");
   add_value(run_cmd, run, "--fingerprint", "mqtt.fingerprint", "Pin the broker certificate: SHA-1/SHA-256 hex, or [insecure]");
   add_value(run_cmd, run, "--ca-file", "mqtt.ca_file", "Verify the broker against this CA certificate (TLS)");
-  add_value(run_cmd, run, "--queue-dir", "queue.dir", "Directory of the delivery queue (default /var/lib/p1bridge)");
+  add_value(run_cmd, run, "--queue-dir", "queue.dir", "Directory of the delivery queue (default /var/lib/p1bridge; ~/.local/state/p1bridge when that is not writable)");
   add_value(run_cmd, run, "--log-level", "log.level", "debug, info (default), warn or error");
   add_value(run_cmd, run, "--status-interval", "log.status_interval", "Seconds between status reports (default 60)");
   add_value(run_cmd, run, "--web-port", "web.port", "Port of the configuration page (default 8080)");

@@ -1,12 +1,19 @@
 #include "meter_runner.h"
 
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 
 #include "log.h"
+#include "version.h"
 #include "p1/cosem/gateway_fields.h"
 #include "p1/output/ha_discovery.h"
 #include "p1/output/output_format.h"
@@ -14,17 +21,79 @@
 
 namespace p1d {
 
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Where Home Assistant finds the web page: the bind address, or this host's
+// name when it listens on every address.
+std::string configuration_url(const WebConfig& web) {
+  if (!web.enabled || web.key.empty()) return {};
+  std::string host = web.bind;
+  if (host == "0.0.0.0" || host == "::") {
+    char name[256] = {};
+    host = gethostname(name, sizeof name - 1) == 0 && name[0] != '\0' ? name : "localhost";
+  }
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(web.port) + "/";
+}
+}  // namespace
+
 MeterRunner::MeterRunner(const MeterConfig& meter, const Config& config, MessageQueue& queue,
-                         std::string availability_topic)
+                         std::string bridge_availability_topic)
     : meter_(meter),
       config_(config),
       queue_(queue),
-      availability_topic_(std::move(availability_topic)),
+      availability_topic_(meter.base + "/availability"),
+      bridge_availability_topic_(bridge_availability_topic == availability_topic_ ? std::string()
+                                                                                 : std::move(bridge_availability_topic)),
       source_(make_source(meter)),
       stream_(&gcm_) {
   if (meter_.has_key) stream_.decoder().set_key(meter_.key);
   if (meter_.has_auth_key) stream_.decoder().set_auth_key(meter_.auth_key);
+  stream_.decoder().set_allow_plaintext(meter_.allow_plaintext);
   if (!meter_.profile.empty()) stream_.decoder().set_layout(p1::find_body_layout(meter_.profile.c_str()));
+  now_ms_ = last_reading_ms_ = steady_ms();
+  state_path_ = config_.queue_dir + "/meter-" + meter_.name + ".state";
+  load_state();
+}
+
+// The state file: what discovery needs before the first reading, one
+// key=value per line.
+void MeterRunner::load_state() {
+  std::ifstream in(state_path_);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+    if (key == "meternumber") meter_number_ = value;
+    if (key == "fields") fields_ = static_cast<uint16_t>(std::strtoul(value.c_str(), nullptr, 10));
+    if (key == "layout") layout_ = value;
+    if (key == "maker") maker_ = value;
+  }
+  fields_ &= static_cast<uint16_t>((1u << p1::kGatewayFieldCount) - 1);
+  if (!meter_number_.empty()) {
+    P1_LOG_INFO("meter %s: last known meter number %s (from %s)", meter_.name.c_str(), meter_number_.c_str(),
+                state_path_.c_str());
+  }
+}
+
+void MeterRunner::save_state() {
+  std::string tmp = state_path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "meternumber=" << meter_number_ << "\nfields=" << fields_ << "\nlayout=" << layout_ << "\nmaker=" << maker_
+        << "\n";
+    if (!out) {
+      P1_LOG_WARN("meter %s: cannot write %s: the meter number is not remembered for the next start",
+                  meter_.name.c_str(), tmp.c_str());
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), state_path_.c_str()) != 0) std::remove(tmp.c_str());
 }
 
 MeterRunner::~MeterRunner() { close_source(); }
@@ -80,6 +149,7 @@ void MeterRunner::close_source() {
 
 void MeterRunner::opened() {
   P1_LOG_INFO("meter %s: reading %s", meter_.name.c_str(), source_->describe().c_str());
+  stream_.reset();  // a new connection: forget buffered bytes and the framing, keep the frame counter
   backoff_ms_ = 1000;
   last_open_error_.clear();
 }
@@ -106,6 +176,7 @@ void MeterRunner::open_source(int64_t now_ms) {
 }
 
 void MeterRunner::service(bool ready, bool hangup, int64_t now_ms) {
+  now_ms_ = now_ms;
   if (finished_) return;
   if (!open_) {
     if (now_ms >= next_open_ms_) open_source(now_ms);
@@ -155,16 +226,33 @@ void MeterRunner::on_bytes(const uint8_t* data, size_t size) {
   p1::ByteSpan in(data, size);
   while (p1::StreamEvent e = stream_.push(in)) {
     if (e.kind == p1::StreamEvent::Kind::kReading) {
+      if (e.frame_counter_restart) {
+        P1_LOG_WARN("meter %s: the meter restarted its frame counter (from %u to %u, its clock moved on): accepted; "
+                    "counted as counter_restarts", meter_.name.c_str(), stream_.decoder().restarted_from(),
+                    stream_.reading().frame_counter);
+      }
       on_reading(stream_.reading());
     } else {
-      P1_LOG_WARN("meter %s: telegram %u (frame %u): %s: %s", meter_.name.c_str(), e.telegram, e.frame,
-                  p1::stage_name(p1::stage_of(e.error)), p1::describe(e.error));
+      // One warning per cause a minute, the rest counted (a wrong key fails
+      // every telegram).
+      const char* stage = p1::stage_name(p1::stage_of(e.error));
+      const char* what = p1::describe(e.error);
+      std::string cause = std::string(stage) + ": " + what;
+      if (warnings_.allow(cause, "meter " + meter_.name + ": " + cause, now_ms_)) {
+        P1_LOG_WARN("meter %s: telegram %u (frame %u): %s", meter_.name.c_str(), e.telegram, e.frame, cause.c_str());
+      }
     }
   }
 }
 
 void MeterRunner::on_reading(const p1::Reading& reading) {
   const MqttConfig& m = config_.mqtt;
+  last_reading_ms_ = now_ms_;
+  if (!online_) {
+    online_ = true;
+    availability_changed_ = true;
+    P1_LOG_INFO("meter %s: sending again; %s online", meter_.name.c_str(), availability_topic_.c_str());
+  }
   char buffer[8192];
   if (m.raw) {
     auto n = p1::format_raw_hex(reading, p1::CharSpan(buffer, sizeof buffer));
@@ -196,16 +284,49 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
     fields_ = static_cast<uint16_t>(fields_ | present);
     fields_changed_ = true;
   }
+  bool save = fields_changed_;
   if (const p1::ReadingValue* number = reading.find(p1::obis::kMeterNumber)) {
     auto n = p1::format_value_text(*number, p1::CharSpan(buffer, sizeof buffer));
     if (n && meter_number_ != std::string(buffer, *n)) {
+      if (!meter_number_.empty()) {
+        P1_LOG_INFO("meter %s: meter number changed from %s to %s; announcing its entities", meter_.name.c_str(),
+                    meter_number_.c_str(), std::string(buffer, *n).c_str());
+      }
       meter_number_.assign(buffer, *n);
-      fields_changed_ = true;
+      fields_changed_ = save = true;
     }
   }
+  std::string maker(reinterpret_cast<const char*>(reading.system_title), 3);
+  for (char& c : maker) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '?';
+  if (layout_ != reading.layout || maker_ != maker) {
+    layout_ = reading.layout;
+    maker_ = maker;
+    fields_changed_ = save = true;
+  }
+  if (save) save_state();
+}
+
+void MeterRunner::publish_availability(MqttClient& mqtt) {
+  mqtt.publish_now(availability_topic_, online_ ? "online" : "offline", 1, true);
+  availability_changed_ = false;
+}
+
+void MeterRunner::tick(MqttClient& mqtt, int64_t now_ms) {
+  now_ms_ = now_ms;
+  if (online_ && !finished_ && now_ms - last_reading_ms_ >= meter_.stale_after * 1000LL) {
+    online_ = false;
+    availability_changed_ = true;
+    P1_LOG_WARN("meter %s: no reading for %d s; %s offline until the next one", meter_.name.c_str(),
+                meter_.stale_after, availability_topic_.c_str());
+  }
+  if (availability_changed_ && mqtt.connected()) publish_availability(mqtt);
+  warnings_.flush(now_ms, [this](const std::string& summary, uint64_t count) {
+    P1_LOG_WARN("%s (repeated %llu times in the last minute)", summary.c_str(), static_cast<unsigned long long>(count));
+  });
 }
 
 void MeterRunner::announce(MqttClient& mqtt) {
+  publish_availability(mqtt);
   if (!config_.mqtt.discovery || fields_ == 0) return;
   p1::DiscoveryTarget target;
   target.prefix = config_.mqtt.discovery_prefix.c_str();
@@ -213,19 +334,21 @@ void MeterRunner::announce(MqttClient& mqtt) {
   std::string node;
   for (char c : meter_.name) node += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
   target.node_id = node.c_str();
-  std::string device = "Smart meter " + meter_.name;
+  target.meter_number = meter_number_.c_str();
+  std::string device = meter_number_.empty() ? "Smart meter " + meter_.name : "Smart meter " + meter_number_;
   target.device_name = device.c_str();
   target.per_field_topics = config_.mqtt.topics && !config_.mqtt.json;
   target.availability_topic = availability_topic_.c_str();
-  // The serial number comes from a reading; a minimal one carries it.
-  p1::Reading reading;
-  p1::ReadingValue number;
-  if (!meter_number_.empty()) {
-    number.obis = p1::obis::kMeterNumber;
-    number.kind = p1::ReadingValue::Kind::kText;
-    number.text = p1::ByteSpan(reinterpret_cast<const uint8_t*>(meter_number_.data()), meter_number_.size());
-    reading.add(number);
-  }
+  target.bridge_availability_topic = bridge_availability_topic_.empty() ? nullptr : bridge_availability_topic_.c_str();
+  target.expire_after = static_cast<uint32_t>(meter_.stale_after);
+  std::string url = configuration_url(config_.web);
+  target.configuration_url = url.c_str();
+  const char* maker = maker_.size() == 3 ? p1::meter_manufacturer(maker_.c_str()) : nullptr;
+  target.manufacturer = maker;
+  std::string model = (maker_.empty() ? std::string() : maker_ + " meter, ") + (layout_.empty() ? "" : layout_ + " layout");
+  target.model = model.c_str();
+  target.sw_version = P1BRIDGE_VERSION_TEXT;
+  p1::Reading reading;  // the serial number comes from target.meter_number
   char topic[256];
   char payload[2048];
   for (size_t field = 0; field < p1::kGatewayFieldCount; ++field) {
@@ -234,6 +357,15 @@ void MeterRunner::announce(MqttClient& mqtt) {
     auto p = p1::format_discovery_config(target, field, reading, p1::CharSpan(payload, sizeof payload));
     if (t && p) mqtt.publish_now(std::string(topic, *t), std::string(payload, *p), 1, true);
   }
+  for (size_t counter = 0; counter < p1::status_sensor_count(); ++counter) {
+    auto t = p1::format_status_discovery_topic(target, counter, p1::CharSpan(topic, sizeof topic));
+    auto p = p1::format_status_discovery_config(target, counter, p1::CharSpan(payload, sizeof payload));
+    if (t && p) mqtt.publish_now(std::string(topic, *t), std::string(payload, *p), 1, true);
+  }
+  char node_text[128];
+  auto n = p1::format_discovery_node(target, p1::CharSpan(node_text, sizeof node_text));
+  P1_LOG_INFO("meter %s: Home Assistant discovery under %s/sensor/%s/ (device \"%s\")", meter_.name.c_str(),
+              target.prefix, n ? std::string(node_text, *n).c_str() : "?", device.c_str());
   fields_changed_ = false;
 }
 

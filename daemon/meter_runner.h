@@ -7,6 +7,7 @@
 
 #include "byte_source.h"
 #include "config.h"
+#include "log.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
 #include "p1/crypto/default_aes_gcm.h"
@@ -16,7 +17,12 @@ namespace p1d {
 
 class MeterRunner {
  public:
-  MeterRunner(const MeterConfig& meter, const Config& config, MessageQueue& queue, std::string availability_topic);
+  // `bridge_availability_topic`: the connection's last will. The meter's own
+  // <base>/availability says whether it is sending (offline after
+  // `stale_after` seconds without a reading); with one meter both are the
+  // same topic.
+  MeterRunner(const MeterConfig& meter, const Config& config, MessageQueue& queue,
+              std::string bridge_availability_topic);
 
   ~MeterRunner();
   // The run loop's epoll set: the runner adds its descriptor under `tag`
@@ -34,9 +40,14 @@ class MeterRunner {
   // the timer (ready false): reads what is available, moves a connection
   // along, and reopens a lost source in time.
   void service(bool ready, bool hangup, int64_t now_ms);
-  // Home Assistant discovery for the fields this meter sends (after its
-  // first reading), retained; again after every reconnect.
+  // The meter's availability, then Home Assistant discovery for the fields it
+  // sends, retained; at every (re)connect and when the meter number or the
+  // fields change. Keyed by the meter number, which is remembered in the
+  // queue directory so the entities are announced at start already.
   void announce(MqttClient& mqtt);
+  // Every loop: availability offline when the meter went quiet (online again
+  // with its next reading), and the summaries of repeated warnings.
+  void tick(MqttClient& mqtt, int64_t now_ms);
   bool needs_announce() const { return fields_changed_; }
   // The status payload (the core's one builder) with the shared delivery figures.
   std::string status_json(uint64_t queue, uint64_t published, uint64_t dropped) const;
@@ -57,11 +68,15 @@ class MeterRunner {
   void close_source();
   void watch();
   void unwatch();
+  void load_state();
+  void save_state();
+  void publish_availability(MqttClient& mqtt);
 
   MeterConfig meter_;
   const Config& config_;
   MessageQueue& queue_;
-  std::string availability_topic_;
+  std::string availability_topic_;         // <base>/availability
+  std::string bridge_availability_topic_;  // the last will, if another topic
   std::unique_ptr<ByteSource> source_;
   p1::DefaultAesGcm gcm_;
   p1::MeterStream stream_;
@@ -78,6 +93,13 @@ class MeterRunner {
   uint16_t fields_ = 0;  // gateway fields seen in readings (bit per field)
   bool fields_changed_ = false;
   std::string meter_number_;
+  std::string layout_, maker_;  // body layout and FLAG id of the last reading (device model)
+  std::string state_path_;      // <queue dir>/meter-<name>.state: what discovery needs at start
+  int64_t now_ms_ = 0;
+  int64_t last_reading_ms_ = 0;
+  bool online_ = true;          // what <base>/availability says
+  bool availability_changed_ = false;
+  WarningThrottle warnings_;
   uint64_t queued_ = 0;
   std::string latest_json_;
   uint64_t readings_ = 0;

@@ -5,22 +5,16 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "log.h"
+#include "p1/base/hex.h"
 
 namespace p1d {
 
 namespace {
 constexpr size_t kWindow = 20;  // messages in flight
-
-std::string normalise_hex(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isxdigit(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 // Pinning: the broker's own certificate must have the configured fingerprint;
 // the chain and host name are not consulted (self-signed brokers are the
@@ -46,22 +40,14 @@ std::string certificate_fingerprint(const unsigned char* der, int length, bool s
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(der, static_cast<size_t>(length), digest, &size, sha256 ? EVP_sha256() : EVP_sha1(), nullptr);
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
+  std::string out(2 * size, '0');
+  p1::write_hex(p1::ByteSpan(digest, size), p1::CharSpan(&out[0], out.size()));
   return out;
 }
 
 MqttClient::MqttClient(const MqttConfig& config, MessageQueue& queue) : config_(config), queue_(queue) {
-  config_.fingerprint = config.fingerprint == "[insecure]" ? config.fingerprint : normalise_hex(config.fingerprint);
+  // The settings schema stored the fingerprint canonical: upper-case hex digits only.
   mosquitto_lib_init();
-  mosq_ = mosquitto_new(config_.client_id.c_str(), true, this);
-  mosquitto_connect_callback_set(mosq_, &MqttClient::on_connect);
-  mosquitto_disconnect_callback_set(mosq_, &MqttClient::on_disconnect);
-  mosquitto_publish_callback_set(mosq_, &MqttClient::on_publish);
 }
 
 MqttClient::~MqttClient() {
@@ -71,30 +57,60 @@ MqttClient::~MqttClient() {
 }
 
 std::string MqttClient::setup(const std::string& will_topic) {
-  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-  if (!config_.user.empty()) {
-    mosquitto_username_pw_set(mosq_, config_.user.c_str(), config_.password.empty() ? nullptr : config_.password.c_str());
-  }
-  mosquitto_will_set(mosq_, will_topic.c_str(), 7, "offline", 1, true);
-  mosquitto_max_inflight_messages_set(mosq_, kWindow);
+  will_topic_ = will_topic;
   if (!config_.ca_file.empty()) {
-    int rc = mosquitto_tls_set(mosq_, config_.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) return "mqtt: cannot use CA file " + config_.ca_file + ": " + mosquitto_strerror(rc);
     P1_LOG_INFO("mqtt: TLS, broker verified against CA %s", config_.ca_file.c_str());
   } else if (config_.fingerprint != "[insecure]") {
+    // One context for every instance; libmosquitto takes a reference of its own.
     ssl_ctx_ = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ssl_ctx_, TLS1_2_VERSION);
     SSL_CTX_set_verify(ssl_ctx_, SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set_cert_verify_callback(ssl_ctx_, verify_pinned, &config_.fingerprint);
-    mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);
-    int rc = mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, ssl_ctx_);
-    if (rc != MOSQ_ERR_SUCCESS) return std::string("mqtt: cannot set up TLS: ") + mosquitto_strerror(rc);
     P1_LOG_INFO("mqtt: TLS, broker certificate pinned by %s fingerprint",
                 config_.fingerprint.size() == 64 ? "SHA-256" : "SHA-1");
   } else {
     P1_LOG_INFO("mqtt: plain MQTT without TLS (fingerprint [insecure]): use only on a trusted network");
   }
+  return start_fresh();
+}
+
+std::string MqttClient::make_instance(bool clean, bool will) {
+  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+  mosq_ = mosquitto_new(config_.client_id.c_str(), clean, this);
+  if (mosq_ == nullptr) return std::string("mqtt: cannot create a client: ") + std::strerror(errno);
+  mosquitto_connect_with_flags_callback_set(mosq_, &MqttClient::on_connect);
+  mosquitto_disconnect_callback_set(mosq_, &MqttClient::on_disconnect);
+  mosquitto_publish_callback_set(mosq_, &MqttClient::on_publish);
+  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  if (!config_.user.empty()) {
+    mosquitto_username_pw_set(mosq_, config_.user.c_str(), config_.password.empty() ? nullptr : config_.password.c_str());
+  }
+  if (will) mosquitto_will_set(mosq_, will_topic_.c_str(), 7, "offline", 1, true);
+  mosquitto_max_inflight_messages_set(mosq_, kWindow);
+  if (!config_.ca_file.empty()) {
+    int rc = mosquitto_tls_set(mosq_, config_.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) return "mqtt: cannot use CA file " + config_.ca_file + ": " + mosquitto_strerror(rc);
+  } else if (ssl_ctx_ != nullptr) {
+    mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);
+    int rc = mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, ssl_ctx_);
+    if (rc != MOSQ_ERR_SUCCESS) return std::string("mqtt: cannot set up TLS: ") + mosquitto_strerror(rc);
+  }
   return {};
+}
+
+std::string MqttClient::start_fresh() {
+  queue_.requeue_in_flight();
+  in_flight_.clear();
+  wiping_ = true;
+  wiped_ = false;
+  session_started_ = false;
+  session_lost_ = false;
+  return make_instance(true, false);
+}
+
+std::string MqttClient::start_session() {
+  wiping_ = false;
+  return make_instance(false, true);
 }
 
 int MqttClient::socket() const { return socket_open_ ? mosquitto_socket(mosq_) : -1; }
@@ -102,7 +118,8 @@ int MqttClient::socket() const { return socket_open_ ? mosquitto_socket(mosq_) :
 bool MqttClient::wants_write() const { return socket_open_ && mosquitto_want_write(mosq_); }
 
 void MqttClient::connect_now(int64_t now_ms) {
-  int rc = mosquitto_connect(mosq_, config_.host.c_str(), config_.port, config_.keepalive);
+  int rc = mosq_ != nullptr ? mosquitto_connect(mosq_, config_.host.c_str(), config_.port, config_.keepalive)
+                            : MOSQ_ERR_NOMEM;
   if (rc == MOSQ_ERR_SUCCESS) {
     socket_open_ = true;
     return;
@@ -126,66 +143,106 @@ void MqttClient::service(bool readable, bool writable, int64_t now_ms) {
   if (readable) rc = mosquitto_loop_read(mosq_, 1);
   if (rc == MOSQ_ERR_SUCCESS && writable) rc = mosquitto_loop_write(mosq_, 1);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_misc(mosq_);
+  // Instances change only here, outside libmosquitto's callbacks. The new
+  // one connects on the next call, so the run loop sees the old socket go
+  // (a new one may get the same descriptor number).
+  if (wiping_ && wiped_) {
+    mosquitto_disconnect(mosq_);
+    mosquitto_loop_write(mosq_, 1);
+    std::string error = start_session();
+    if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
+    socket_open_ = false;
+    next_attempt_ms_ = now_ms;
+    return;
+  }
+  if (session_lost_) {
+    P1_LOG_WARN("mqtt: the broker has no session for us (restarted?): sending the %zu unacknowledged again",
+                in_flight_.size());
+    std::string error = start_fresh();
+    if (!error.empty()) P1_LOG_ERROR("%s", error.c_str());
+    connected_ = false;
+    socket_open_ = false;
+    next_attempt_ms_ = now_ms;
+    return;
+  }
   if (rc != MOSQ_ERR_SUCCESS) {
     if (connected_ || last_error_.empty()) {
       P1_LOG_WARN("mqtt: connection to %s:%d lost: %s (reconnecting; readings are queued)", config_.host.c_str(),
                   config_.port, rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
       last_error_ = "lost";
     }
+    // The instance stays, with what it has in flight, to resume the session.
     connected_ = false;
     socket_open_ = false;
-    in_flight_.clear();
-    mosquitto_disconnect(mosq_);
     next_attempt_ms_ = now_ms + backoff_ms_;
     backoff_ms_ = backoff_ms_ * 2 > 30000 ? 30000 : backoff_ms_ * 2;
   }
 }
 
-void MqttClient::on_connect(struct mosquitto*, void* self, int rc) {
+void MqttClient::on_connect(struct mosquitto* mosq, void* self, int rc, int flags) {
   auto* client = static_cast<MqttClient*>(self);
   if (rc != 0) {
     P1_LOG_ERROR("mqtt: broker refused the connection: %s", mosquitto_connack_string(rc));
     return;
   }
-  P1_LOG_INFO("mqtt: connected to %s:%d", client->config_.host.c_str(), client->config_.port);
+  if (client->wiping_) {
+    client->wiped_ = true;
+    return;
+  }
+  bool session_present = (flags & 1) != 0;
+  if (client->session_started_ && !session_present) {
+    // Disconnecting here, before libmosquitto resends anything (it does so
+    // right after this callback), leaves the new connection unused.
+    client->session_lost_ = true;
+    mosquitto_disconnect(mosq);
+    return;
+  }
+  P1_LOG_INFO("mqtt: connected to %s:%d%s", client->config_.host.c_str(), client->config_.port,
+              client->session_started_ ? " (session resumed)" : "");
+  client->session_started_ = true;
   client->connected_ = true;
   client->just_connected_ = true;
   client->backoff_ms_ = 1000;
   client->last_error_.clear();
-  client->in_flight_.clear();  // unacknowledged messages are sent again, in order
 }
 
 void MqttClient::on_disconnect(struct mosquitto*, void* self, int) {
-  auto* client = static_cast<MqttClient*>(self);
-  client->connected_ = false;
-  client->in_flight_.clear();
+  // service() sees the failed call that follows.
+  static_cast<MqttClient*>(self)->connected_ = false;
 }
 
 void MqttClient::on_publish(struct mosquitto*, void* self, int mid) {
   auto* client = static_cast<MqttClient*>(self);
-  for (auto& entry : client->in_flight_) {
-    if (entry.first == mid) entry.second = true;
+  for (auto it = client->in_flight_.begin(); it != client->in_flight_.end(); ++it) {
+    if (it->first != mid) continue;
+    client->queue_.acknowledge(it->second);
+    client->in_flight_.erase(it);
+    ++client->published_;
+    return;
   }
-  // Only a contiguous acknowledged prefix leaves the queue, keeping order.
-  size_t done = 0;
-  while (!client->in_flight_.empty() && client->in_flight_.front().second) {
-    client->in_flight_.pop_front();
-    ++done;
-  }
-  if (done > 0) {
-    client->queue_.pop_front(done);
-    client->published_ += done;
-  }
+  if (client->publishing_) client->written_early_.push_back(mid);
 }
 
 void MqttClient::pump() {
-  while (connected_ && in_flight_.size() < kWindow && in_flight_.size() < queue_.size()) {
-    const Message& m = queue_.at(in_flight_.size());
+  while (connected_ && in_flight_.size() < kWindow) {
+    const QueuedMessage* next = queue_.next_unsent();
+    if (next == nullptr) break;
+    uint64_t seq = next->seq;
+    const Message& m = next->message;
     int mid = 0;
+    publishing_ = true;
+    written_early_.clear();
     int rc = mosquitto_publish(mosq_, &mid, m.topic.c_str(), static_cast<int>(m.payload.size()), m.payload.data(),
                                m.qos, m.retain);
+    publishing_ = false;
     if (rc != MOSQ_ERR_SUCCESS) break;
-    in_flight_.emplace_back(mid, false);
+    queue_.mark_in_flight(seq);
+    if (std::find(written_early_.begin(), written_early_.end(), mid) != written_early_.end()) {
+      queue_.acknowledge(seq);
+      ++published_;
+    } else {
+      in_flight_.emplace_back(mid, seq);
+    }
   }
 }
 

@@ -18,6 +18,7 @@
 #include "message_queue.h"
 #include "mqtt_client.h"
 #include "p1/device/web/secure_exchange.h"
+#include "state_dir.h"
 #include "web_server.h"
 
 #include <cerrno>
@@ -62,10 +63,16 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
+  std::string note, error = resolve_queue_dir(config, note);
+  if (!error.empty()) {
+    P1_LOG_ERROR("%s", error.c_str());
+    return kExitUsage;
+  }
+  if (!note.empty()) P1_LOG_INFO("%s", note.c_str());
   P1_LOG_INFO("configuration:\n%s", config.describe().c_str());
 
   MessageQueue queue;
-  std::string error = queue.open(config.queue_dir, config.queue_max);
+  error = queue.open(config.queue_dir, config.queue_max);
   if (!error.empty()) {
     P1_LOG_ERROR("%s", error.c_str());
     return kExitUsage;
@@ -179,6 +186,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     for (auto& m : meters) {
       if (m->always_ready()) m->service(true, false, now);
     }
+    for (auto& m : meters) m->tick(mqtt, now);  // availability of quiet meters, repeated warnings
     // Closed sources reopen on their own schedule; connections under way
     // (a name resolving, a handshake) are checked for their answer and
     // their deadline.
@@ -189,6 +197,9 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       }
     }
     mqtt.pump();
+    // Group commit: this iteration's readings reach the disk before the loop
+    // waits again (after pump(), so the fsync does not delay publishing).
+    queue.commit(now);
     if (web) {
       // Readings as they come; counters once a second.
       bool counters = now >= next_web_status;

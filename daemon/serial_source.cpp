@@ -34,7 +34,7 @@ std::string SerialSource::open() {
   if (fd < 0) {
     return "cannot open " + meter_.source + ": " + std::strerror(errno) +
            (errno == ENOENT ? " (adapter unplugged? check `ls /dev/serial/by-id/`)" : "") +
-           (errno == EACCES ? " (add the user to the dialout group)" : "");
+           (errno == EACCES ? ": add yourself to the dialout group (sudo adduser $USER dialout) and log in again" : "");
   }
   termios tio{};
   if (tcgetattr(fd, &tio) != 0) {

@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -58,12 +59,15 @@ int run_setup(const std::string& path) {
   p1::SetupWizard wizard(out, random, false);
   if (exists) out.print(("Editing " + path + "\r\n").c_str());
   const p1::Settings shown = settings_from_config(config);
-  wizard.start(shown, false, now_ms());
   {
+    // Raw before the first prompt: a key typed as soon as it shows must not
+    // be echoed (a secret) or held back by the terminal.
     RawTerminal terminal;
+    wizard.start(shown, false, now_ms());
     char c;
     while (wizard.outcome() == p1::SetupWizard::Outcome::kRunning) {
       ssize_t n = ::read(STDIN_FILENO, &c, 1);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) c = 0x04;  // end of input behaves like Ctrl-D
       wizard.feed(c, now_ms());
     }

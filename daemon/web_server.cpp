@@ -1,5 +1,8 @@
 #include "web_server.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <httplib.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -210,8 +213,13 @@ std::string WebServer::start() {
   });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
   s.server.set_payload_max_length(64 * 1024);
+  errno = 0;
   if (!s.server.bind_to_port(s.config.web.bind.c_str(), s.config.web.port)) {
-    return "web: cannot listen on " + s.config.web.bind + ":" + std::to_string(s.config.web.port);
+    int e = errno;
+    std::string why = e == EACCES ? std::string(": permission denied: ports below 1024 need root; choose another with --web-port")
+                      : e == EADDRINUSE ? ": the port is in use by another program: choose another with --web-port"
+                                        : (e != 0 ? std::string(": ") + std::strerror(e) : std::string());
+    return "web: cannot listen on " + s.config.web.bind + ":" + std::to_string(s.config.web.port) + why;
   }
   thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
   P1_LOG_INFO("web: configuration page on http://%s:%d/", s.config.web.bind.c_str(), s.config.web.port);

@@ -8,6 +8,7 @@
 #include "meter_uart.h"
 #include "mqtt_link.h"
 #include "p1/device/improv_serial.h"
+#include "p1/device/improv_session.h"
 #include "p1/pipeline/meter_stream.h"
 #include "p1/output/output_format.h"
 #include "p1/device/settings/settings_store.h"
@@ -45,54 +46,31 @@ Publisher publisher;
 WebPortal portal(settings, store);
 
 bool running = false;
-bool improv_pending = false;
-uint32_t improv_deadline_ms = 0;
 uint32_t next_status_ms = 0;
 uint32_t next_web_status_ms = 0;
 uint32_t min_free_heap = UINT32_MAX;
 String node_id;
+void start_running();
 
-void send_improv(const uint8_t* packet, size_t n) {
-  Serial.write(packet, n);
-  Serial.write('\n');  // keeps a terminal readable, as other Improv devices do
-}
-
-void improv_state(uint8_t state) {
-  uint8_t packet[16];
-  send_improv(packet, p1::build_improv_state(state, p1::MutableByteSpan(packet, sizeof packet)));
-}
-
-void on_improv(const p1::ImprovParser::Event& e) {
-  uint8_t packet[160];
-  if (e.kind == p1::ImprovParser::Event::Kind::kInvalid) {
-    send_improv(packet, p1::build_improv_error(p1::improv::kInvalidRpc, p1::MutableByteSpan(packet, sizeof packet)));
-    return;
+// The Improv session's view of the device: packets on the USB serial, the WiFi.
+class ImprovPort final : public p1::ImprovDevice {
+ public:
+  void send_packet(p1::ByteSpan packet) override {
+    Serial.write(packet.data(), packet.size());
+    Serial.write('\n');  // keeps a terminal readable, as other Improv devices do
   }
-  switch (e.command) {
-    case p1::improv::kWifiSettings:
-      if (settings.set(p1::SettingId::kWifiSsid, e.ssid) != p1::SettingError::kNone ||
-          settings.set(p1::SettingId::kWifiPassword, e.password) != p1::SettingError::kNone) {
-        send_improv(packet, p1::build_improv_error(p1::improv::kUnableToConnect, p1::MutableByteSpan(packet, sizeof packet)));
-        return;
-      }
-      improv_state(p1::improv::kProvisioning);
-      wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
-      improv_pending = true;  // answered once the WiFi is up, or with an error after 30 s (see loop)
-      improv_deadline_ms = millis() + 30000;
-      return;
-    case p1::improv::kGetCurrentState:
-      improv_state(wifi.connected() ? p1::improv::kProvisioned : p1::improv::kAuthorized);
-      return;
-    case p1::improv::kGetDeviceInfo: {
-      const char* const info[] = {kFirmware, kVersion, P1_BOARD_NAME, node_id.c_str()};
-      send_improv(packet, p1::build_improv_rpc_result(e.command, p1::Span<const char* const>(info),
-                                                       p1::MutableByteSpan(packet, sizeof packet)));
-      return;
-    }
-    default:
-      send_improv(packet, p1::build_improv_error(p1::improv::kUnknownRpc, p1::MutableByteSpan(packet, sizeof packet)));
+  void connect(const char* ssid, const char* password) override { wifi.begin(ssid, password, node_id); }
+  bool connected() override { return wifi.connected(); }
+  void url(p1::CharSpan out) override { snprintf(out.data(), out.size(), "http://%s/", wifi.address().c_str()); }
+  void device_info(const char* out[4]) override {
+    out[0] = kFirmware;
+    out[1] = kVersion;
+    out[2] = P1_BOARD_NAME;
+    out[3] = node_id.c_str();
   }
-}
+};
+ImprovPort improv_port;
+p1::ImprovSession improv_session(improv_port);
 
 void configure_meter() {
   p1::Aes128Key key;
@@ -129,7 +107,7 @@ void start_running() {
 void run_loop(uint32_t now) {
   uart.poll(meter, [&](const p1::StreamEvent& e) {
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
-    publisher.on_reading(meter.reading(), wifi.address(), wifi.rssi());
+    publisher.on_reading(meter.reading());
     char* json = scratch().render;
     auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
     if (n) {
@@ -141,7 +119,7 @@ void run_loop(uint32_t now) {
   if (heap < min_free_heap) min_free_heap = heap;
   wifi.loop(now);
   mqtt.loop(now, wifi.connected());
-  publisher.loop(mqtt);
+  publisher.loop(mqtt, wifi);
   portal.loop();
   if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {
     next_web_status_ms = now + 1000;
@@ -186,29 +164,26 @@ void loop() {
   while (Serial.available()) {
     // Improv packets are taken out; everything else is typed at the wizard.
     auto event = improv.feed(static_cast<uint8_t>(Serial.read()));
-    if (event.kind != p1::ImprovParser::Event::Kind::kNone) on_improv(event);
+    if (event.kind != p1::ImprovParser::Event::Kind::kNone) improv_session.on_event(event, now);
     for (uint8_t i = 0; i < event.passthrough_count; ++i) wizard.feed(static_cast<char>(event.passthrough[i]), now);
   }
-  if (improv_pending && wifi.connected()) {
-    improv_pending = false;
-    store.save(settings);  // only credentials that connected are kept
-    improv_state(p1::improv::kProvisioned);
-    String url = String("http://") + wifi.address() + "/";
-    const char* const urls[] = {url.c_str()};
-    uint8_t packet[96];
-    send_improv(packet, p1::build_improv_rpc_result(p1::improv::kWifiSettings, p1::Span<const char* const>(urls),
-                                                     p1::MutableByteSpan(packet, sizeof packet)));
-    Serial.flush();
-    start_running();  // MQTT, the page and the meter start now, without a reboot
-    return;
+  switch (improv_session.tick(now)) {
+    case p1::ImprovSession::Outcome::kProvisioned:
+      // Only credentials that connected are kept; then everything starts
+      // without a reboot.
+      settings.set(p1::SettingId::kWifiSsid, improv_session.ssid());
+      settings.set(p1::SettingId::kWifiPassword, improv_session.password());
+      store.save(settings);
+      Serial.flush();
+      start_running();
+      return;
+    case p1::ImprovSession::Outcome::kFailed:
+      WiFi.disconnect();
+      break;
+    case p1::ImprovSession::Outcome::kNone:
+      break;
   }
-  if (improv_pending && static_cast<int32_t>(now - improv_deadline_ms) >= 0) {
-    improv_pending = false;
-    uint8_t packet[16];
-    send_improv(packet, p1::build_improv_error(p1::improv::kUnableToConnect, p1::MutableByteSpan(packet, sizeof packet)));
-    improv_state(p1::improv::kAuthorized);
-    store.load(settings);  // back to what was stored before
-  }
+  if (improv_session.provisioning()) return;  // the wizard waits while the installer provisions
   switch (wizard.tick(now)) {
     case p1::SetupWizard::Outcome::kSaved:
       settings = wizard.result();

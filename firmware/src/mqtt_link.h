@@ -30,7 +30,7 @@ class MqttLink {
   WiFiClientSecure secure_;
   PubSubClient mqtt_;
   char client_id_[24] = {};
-  char will_topic_[72] = {};
+  char will_topic_[80] = {};  // <base (64)>/availability
   uint8_t pin_[32] = {};
   uint8_t pin_size_ = 0;  // 20 (SHA-1) or 32 (SHA-256); 0 without TLS
   uint16_t port_ = 1883;

@@ -1,44 +1,50 @@
-// Readings to MQTT messages with the same topics as the Linux program
-// (<base>/json, <base>/w_p..., <base>/raw, <base>/status, discovery), held in
-// a bounded RAM queue while the broker is away; what the bound drops is counted.
+// Readings to MQTT with the same topics as the Linux program (<base>/json,
+// <base>/w_p..., <base>/raw, <base>/status, discovery). Store and forward:
+// a reading waits as a compact record (the core's reading_record.h) in a RAM
+// ring while the broker is away, and spills into a bounded journal in flash
+// (record_journal.h on LittleFS) when the ring is full; it is rendered per
+// output mode only when it is sent, in order, after the reconnect. What the
+// bound drops is counted and published in the status.
 #pragma once
+#include "journal_flash.h"
 #include "mqtt_link.h"
-#include "p1/pipeline/stream_counters.h"
+#include "wifi_link.h"
 #include "p1/cosem/reading.h"
 #include "p1/device/settings/settings.h"
+#include "p1/device/store_forward/record_journal.h"
+#include "p1/device/store_forward/record_ring.h"
+#include "p1/pipeline/stream_counters.h"
 
 class Publisher {
  public:
-  static constexpr size_t kSlots = 6;
+  static constexpr size_t kRing = 1024;                    // ~9 EVN readings in RAM
+  static constexpr size_t kJournalBytes = 1800u * 1024u;   // of the 2 MB file system (4m2m layout)
   static constexpr size_t kTopicMax = 96;
-  static constexpr size_t kPayloadMax = 768;
 
   void begin(const p1::Settings& settings, const String& node_id);
-  void on_reading(const p1::Reading& reading, const String& ip, int rssi);
-  // Sends what is queued; announces discovery after each (re)connect.
-  void loop(MqttLink& mqtt);
+  void on_reading(const p1::Reading& reading);
+  // Sends what is queued (a few messages per call, so loop() stays quick);
+  // announces discovery after each (re)connect.
+  void loop(MqttLink& mqtt, const WifiLink& wifi);
   void publish_status(MqttLink& mqtt, const p1::StreamCounters& counters, uint32_t free_heap, uint32_t min_free_heap);
   // The status payload (the core's one builder), also for the web page.
   size_t render_status(const p1::StreamCounters& counters, uint32_t free_heap, uint32_t min_free_heap, p1::CharSpan out);
-  uint32_t dropped() const { return dropped_; }
-  uint32_t published() const { return published_; }
-  size_t queued() const { return count_; }
+  size_t queued_readings() const { return ring_.count() + journal_.count(); }
 
  private:
-  struct Slot {
-    char topic[kTopicMax];
-    char payload[kPayloadMax];
-    bool retain;
-  };
-  void push(const char* topic, const char* payload, size_t length, bool retain);
+  enum class Sent : uint8_t { kSent, kNothing, kRefused };
+  // Publishes part `part_` of the front reading; `last_part` when no part follows.
+  Sent send_part(MqttLink& mqtt, const p1::Reading& reading, const WifiLink& wifi, bool& last_part);
   void announce(MqttLink& mqtt);
 
-  Slot slots_[kSlots];
-  size_t head_ = 0;
-  size_t count_ = 0;
-  uint32_t dropped_ = 0;
+  uint8_t ring_storage_[kRing];
+  p1::RecordRing ring_{p1::MutableByteSpan(ring_storage_, sizeof ring_storage_)};
+  LittleFsJournalFile journal_file_;
+  p1::RecordJournal journal_{journal_file_, kJournalBytes};
+  uint16_t part_ = 0;  // messages of the front reading already sent
+  uint32_t readings_ = 0;
   uint32_t published_ = 0;
-  uint32_t queued_ = 0;
+  uint32_t dropped_ = 0;
   char base_[65] = {};
   char node_[24] = {};
   bool raw_ = false, topics_ = false, json_ = true, discovery_ = true;

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "p1/cosem/reading.h"
 #include "p1/device/settings/settings_store.h"
+#include "p1/device/store_forward/reading_record.h"
 
 // A web call: the sealed answer, the edited settings, and the record a Save
 // writes (all three live together during a Save).
@@ -17,9 +19,18 @@ struct ScratchWeb {
   uint8_t reply[3584];  // the settings form, the largest answer, fits
 };
 
+// Sending a queued reading: the record (from flash), the reading decoded
+// from it, and one rendered message.
+struct ScratchPublish {
+  p1::Reading reading;
+  uint8_t record[p1::kMaxReadingRecord];
+  char render[1024];
+};
+
 union Scratch {
-  ScratchWeb web;      // web.record also serves settings loads and saves outside a web call
-  char render[1024];   // one MQTT payload (JSON, discovery, status)
+  ScratchWeb web;          // web.record also serves settings loads and saves outside a web call
+  ScratchPublish publish;  // publish.record also takes a new reading's record
+  char render[1024];       // one payload outside the publisher (the page's JSON, the status)
   Scratch() {}
 };
 

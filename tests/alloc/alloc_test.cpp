@@ -72,7 +72,8 @@ int main() {
   // Build all input before counting starts.
   std::vector<uint8_t> wire;
   for (uint32_t n = 1; n <= 40; ++n) {
-    auto t = p1test::evn_wire(n, n % 2 ? 0x20 : 0x30);
+    // With an authentication key configured every telegram must be authenticated.
+    auto t = p1test::evn_wire(n, n % 2 ? 0x31 : 0x30);
     if (n % 10 == 0) t[60] ^= 0x10;  // checksum errors
     wire.insert(wire.end(), t.begin(), t.end());
     if (n % 7 == 0) wire.insert(wire.end(), {0x68, 0x11, 0x00, 0xE5});  // garbage

@@ -109,8 +109,9 @@ TEST(Gateway, PtyAt2400To8E1ToBrokerInEveryForm) {
                   static_cast<unsigned long long>(sent[i]["values"]["w_p"].get<uint64_t>()));
     EXPECT_NE(raw[i].find(w_p), std::string::npos) << raw[i];
   }
-  // Home Assistant discovery: retained, with classes for the energy dashboard.
-  auto discovery = sub.payloads("homeassistant/sensor/meter/w_p/config");
+  // Home Assistant discovery: retained, with classes for the energy dashboard,
+  // keyed by the meter number.
+  auto discovery = sub.payloads("homeassistant/sensor/p1bridge_181220000009/w_p/config");
   ASSERT_FALSE(discovery.empty());
   json config = json::parse(discovery[0]);
   EXPECT_EQ(config["device_class"], "energy");
@@ -118,7 +119,7 @@ TEST(Gateway, PtyAt2400To8E1ToBrokerInEveryForm) {
   EXPECT_EQ(config["unit_of_measurement"], "Wh");
   EXPECT_EQ(config["state_topic"], "smartmeter/json");
   EXPECT_EQ(config["device"]["serial_number"], "181220000009");
-  EXPECT_EQ(json::parse(sub.payloads("homeassistant/sensor/meter/phi/config")[0])["device_class"], "power_factor");
+  EXPECT_EQ(json::parse(sub.payloads("homeassistant/sensor/p1bridge_181220000009/phi/config")[0])["device_class"], "power_factor");
   // Availability with a retained last will; offline after a clean stop.
   auto availability = sub.payloads("smartmeter/availability");
   ASSERT_GE(availability.size(), 2u);
@@ -256,8 +257,18 @@ TEST(Gateway, TwoMetersInOneProcessKeepTheirDataApart) {
     EXPECT_EQ(barn_got[i]["meternumber"], "1KFM0200234804");
     EXPECT_EQ(house_got[i]["meternumber"], "181220000009");
   }
-  EXPECT_FALSE(sub.payloads("homeassistant/sensor/house/w_p/config").empty());
-  EXPECT_FALSE(sub.payloads("homeassistant/sensor/barn/w_p/config").empty());
+  // Discovery per meter number; each meter's entities need the meter's own
+  // availability and the bridge's last will.
+  auto house_config = sub.payloads("homeassistant/sensor/p1bridge_181220000009/w_p/config");
+  auto barn_config = sub.payloads("homeassistant/sensor/p1bridge_1kfm0200234804/w_p/config");
+  ASSERT_FALSE(house_config.empty());
+  ASSERT_FALSE(barn_config.empty());
+  json house_availability = json::parse(house_config.back())["availability"];
+  EXPECT_EQ(house_availability[0]["topic"], "farm/house/availability");
+  EXPECT_EQ(house_availability[1]["topic"], "p1bridge/p1bridge/availability");
+  EXPECT_EQ(json::parse(house_config.back())["availability_mode"], "all");
+  EXPECT_EQ(json::parse(barn_config.back())["availability"][0]["topic"], "farm/barn/availability");
+  EXPECT_EQ(sub.payloads("farm/barn/availability").back(), "online");
 }
 
 TEST(Gateway, BadConfigurationExitsTwoBeforeStarting) {

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -23,10 +24,27 @@ namespace p1it {
 std::string p1bridge_bin() { return P1BRIDGE_BIN; }
 std::string p1sim_bin() { return P1SIM_BIN; }
 
+namespace {
+// Every directory temp_dir() made, removed when the test program ends (each
+// ctest test is one process), unless P1_KEEP_TEST_DIRS=1 asks to keep them
+// for a look.
+std::vector<std::string>& made_dirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+void remove_made_dirs() {
+  const char* keep = std::getenv("P1_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string(keep) == "1") return;
+  for (const std::string& d : made_dirs()) std::system(("rm -rf '" + d + "'").c_str());
+}
+}  // namespace
+
 std::string temp_dir(const std::string& name) {
   std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/p1it-" + name + "-" +
                      std::to_string(getpid());
   std::system(("rm -rf '" + path + "' && mkdir -p '" + path + "'").c_str());
+  if (made_dirs().empty()) std::atexit(remove_made_dirs);
+  if (std::find(made_dirs().begin(), made_dirs().end(), path) == made_dirs().end()) made_dirs().push_back(path);
   return path;
 }
 
@@ -122,6 +140,22 @@ int Process::stop(int timeout_ms) {
   return status;
 }
 
+void Process::kill_now() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  status_ = 128 + SIGKILL;
+}
+
+void Process::pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void Process::resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 bool Broker::start() {
   std::string conf = dir_ + "/mosquitto.conf";
   std::ofstream out(conf);
@@ -144,6 +178,8 @@ Subscriber::Subscriber(int port, const std::string& client_id, bool persistent_s
   mosquitto_lib_init();
   mosq_ = mosquitto_new(client_id.empty() ? nullptr : client_id.c_str(), !persistent_session, this);
   mosquitto_message_callback_set(mosq_, &Subscriber::on_message);
+  mosquitto_connect_callback_set(mosq_, &Subscriber::on_connect);
+  mosquitto_subscribe_callback_set(mosq_, &Subscriber::on_subscribe);
   mosquitto_reconnect_delay_set(mosq_, 1, 1, false);
   mosquitto_connect(mosq_, "127.0.0.1", port, 30);
   mosquitto_loop_start(mosq_);
@@ -156,6 +192,10 @@ Subscriber::~Subscriber() {
 }
 
 bool Subscriber::subscribe(const std::string& pattern, int qos) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    patterns_.emplace_back(pattern, qos);
+  }
   bool ok = mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos) == MOSQ_ERR_SUCCESS;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   return ok;
@@ -165,6 +205,28 @@ void Subscriber::on_message(struct mosquitto*, void* self, const struct mosquitt
   auto* s = static_cast<Subscriber*>(self);
   std::lock_guard<std::mutex> lock(s->mutex_);
   s->received_.push_back(Received{m->topic, std::string(static_cast<const char*>(m->payload), m->payloadlen), m->retain});
+}
+
+void Subscriber::on_connect(struct mosquitto* mosq, void* self, int rc) {
+  auto* s = static_cast<Subscriber*>(self);
+  if (rc != 0) return;
+  std::lock_guard<std::mutex> lock(s->mutex_);
+  // The first connection's subscriptions are made by subscribe() itself.
+  if (s->connected_once_) {
+    for (const auto& p : s->patterns_) mosquitto_subscribe(mosq, nullptr, p.first.c_str(), p.second);
+  }
+  s->connected_once_ = true;
+}
+
+void Subscriber::on_subscribe(struct mosquitto*, void* self, int, int, const int*) {
+  auto* s = static_cast<Subscriber*>(self);
+  std::lock_guard<std::mutex> lock(s->mutex_);
+  ++s->subacks_;
+}
+
+int Subscriber::subacks() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return subacks_;
 }
 
 std::vector<Received> Subscriber::messages() {

@@ -13,6 +13,8 @@
 
 namespace p1it {
 
+// A fresh directory /tmp/p1it-<name>-<pid>, removed when the test program
+// exits (P1_KEEP_TEST_DIRS=1 keeps it).
 std::string temp_dir(const std::string& name);
 int free_port();
 bool wait_for_port(int port, int timeout_ms);
@@ -31,6 +33,11 @@ class Process {
   int stop(int timeout_ms = 15000);
   // Waits for a natural exit.
   int wait(int timeout_ms);
+  // SIGKILL (no chance to clean up, as in a crash or power cut) and reap.
+  void kill_now();
+  // SIGSTOP / SIGCONT: the process holds its sockets but does nothing.
+  void pause();
+  void resume();
   bool running();
   pid_t pid() const { return pid_; }
 
@@ -50,6 +57,12 @@ class Broker {
   void persistent() { persistence_ = true; }
   bool start();
   int stop() { return process_.stop(); }
+  // kill -9: everything the broker held only in memory is gone.
+  void kill_now() { process_.kill_now(); }
+  // A stopped broker still accepts bytes into its sockets but acknowledges
+  // nothing: whatever a client publishes then stays in flight.
+  void pause() { process_.pause(); }
+  void resume() { process_.resume(); }
   int port() const { return port_; }
 
  private:
@@ -70,7 +83,11 @@ class Subscriber {
  public:
   Subscriber(int port, const std::string& client_id = "", bool persistent_session = false);
   ~Subscriber();
+  // Subscriptions are made again after every reconnect (a restarted broker
+  // without persistence has forgotten them).
   bool subscribe(const std::string& pattern, int qos = 1);
+  // Subscriptions the broker has confirmed so far, reconnects included.
+  int subacks();
   std::vector<Received> messages();
   std::vector<std::string> payloads(const std::string& topic);
   // Waits until `done(messages)` or the timeout.
@@ -78,9 +95,14 @@ class Subscriber {
 
  private:
   static void on_message(struct mosquitto*, void* self, const struct mosquitto_message* message);
+  static void on_connect(struct mosquitto*, void* self, int rc);
+  static void on_subscribe(struct mosquitto*, void* self, int mid, int count, const int* granted);
   struct mosquitto* mosq_;
   std::mutex mutex_;
   std::vector<Received> received_;
+  std::vector<std::pair<std::string, int>> patterns_;
+  int subacks_ = 0;
+  bool connected_once_ = false;
 };
 
 // Paths of the programs under test (from CMake).

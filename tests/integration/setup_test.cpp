@@ -39,6 +39,16 @@ class Terminal {
     }
     drain(50);
   }
+  // Reads until `text` appeared (the program is ready for input: before its
+  // first prompt the terminal is not yet raw and would echo what is typed).
+  bool wait_for(const std::string& text, int ms = 10000) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (screen_.find(text) == std::string::npos) {
+      if (std::chrono::steady_clock::now() > end) return false;
+      drain(20);
+    }
+    return true;
+  }
   int wait() {
     drain(200);
     int status = 0;
@@ -73,6 +83,7 @@ TEST(Setup, WizardWritesAPrivateConfigThatRunAccepts) {
   std::string dir = p1it::temp_dir("setup");
   std::string config = dir + "/p1bridge.toml";
   Terminal t(config);
+  ASSERT_TRUE(t.wait_for("MQTT broker address")) << t.screen();
   t.type("broker.lan\r");                            // MQTT broker address
   t.type("70000\r");                                 // port: refused, asked again
   t.type("8883\r");
@@ -113,6 +124,7 @@ TEST(Setup, WizardWritesAPrivateConfigThatRunAccepts) {
 
   // Editing again shows current values; Ctrl-D leaves the file as it was.
   Terminal again(config);
+  ASSERT_TRUE(again.wait_for("MQTT broker address")) << again.screen();
   again.type("\r\r\r\r");  // host, port, fingerprint, user: kept
   EXPECT_NE(again.screen().find("MQTT port [8883]"), std::string::npos) << again.screen();
   EXPECT_NE(again.screen().find("MQTT password [set, Enter keeps it]"), std::string::npos) << again.screen();

@@ -3,7 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 #include <fstream>
 
 #include "support/evn_fixture.h"
@@ -16,9 +20,22 @@ struct CliRun {
   std::string err;
 };
 
-// Unique per test process: ctest runs the tests in parallel.
+// Unique per test process: ctest runs the tests in parallel. Removed when
+// the test program ends (P1_KEEP_TEST_DIRS=1 keeps them).
+std::vector<std::string>& made_paths() {
+  static std::vector<std::string> paths;
+  return paths;
+}
+void remove_made_paths() {
+  const char* keep = std::getenv("P1_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string(keep) == "1") return;
+  for (const std::string& p : made_paths()) std::remove(p.c_str());
+}
 std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "/p1cli-" + std::to_string(getpid()) + "-" + name;
+  std::string path = ::testing::TempDir() + "/p1cli-" + std::to_string(getpid()) + "-" + name;
+  if (made_paths().empty()) std::atexit(remove_made_paths);
+  if (std::find(made_paths().begin(), made_paths().end(), path) == made_paths().end()) made_paths().push_back(path);
+  return path;
 }
 
 CliRun run(const std::string& args, const std::string& stdin_text = "") {
@@ -200,6 +217,17 @@ TEST(CliDecode, ACaptureWithRepeatedTelegramsDecodesEachOne) {
 }  // namespace
 
 namespace {
+
+TEST(CliDecode, TelegramsBeforeABadCharacterAreDecodedWhereverItFalls) {
+  // The hex reader used to drop the bytes it had decoded from the same read
+  // as the bad character, so what came before it depended on where the
+  // 16 KB read boundaries fell.
+  std::string hex = sample_hex();
+  CliRun r = run(std::string("decode --key ") + kKey + " -", hex + "\nnot hex\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(count_lines(r.out), 1u) << r.err;
+  EXPECT_NE(r.err.find("offset " + std::to_string(hex.size() + 1)), std::string::npos) << r.err;
+}
 
 // `p1bridge run` accepts a weak web key typed by hand but says so (--check
 // goes through the same start-up).

@@ -362,3 +362,19 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
 }
 
 }  // namespace
+
+namespace {
+TEST(ConfigPaths, AllowPlaintextIsAMeterOptionOffByDefault) {
+  TempDir dir;
+  std::string path = dir.path + "/c.toml";
+  write_file(path, "[[meter]]\nname = \"a\"\nsource = \"/dev/ttyUSB0\"\n[[meter]]\nname = \"b\"\nsource = \"/dev/ttyUSB1\"\nbase = \"b\"\nallow_plaintext = true\n");
+  p1d::Config config = load(path);
+  ASSERT_EQ(config.meters.size(), 2u);
+  EXPECT_FALSE(config.meters[0].allow_plaintext);
+  EXPECT_TRUE(config.meters[1].allow_plaintext);
+  write_file(path, "[[meter]]\nname = \"a\"\nallow_plaintext = \"yes\"\n");
+  p1d::Config bad;
+  EXPECT_NE(p1d::load_config_file(path, bad).find("meter.allow_plaintext must be true or false without quotes"),
+            std::string::npos);
+}
+}  // namespace

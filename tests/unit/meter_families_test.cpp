@@ -355,10 +355,19 @@ TEST(BarePlaintext, UnencryptedNotificationsBackToBack) {
   Bytes one = ksm_west_notification(t, regs, "1KFM0200234804", "KFM1200200234804", 1);
   Bytes two = ksm_west_notification(t, regs, "1KFM0200234804", "KFM1200200234804", 2);
   for (size_t chunk : {size_t(0), size_t(1), size_t(17)}) {
-    Result r = decode(concat({one, two}), false, chunk);
-    ASSERT_EQ(r.readings.size(), 2u) << chunk;
-    EXPECT_EQ(r.readings[1]["u1"].get<double>(), 229.2);
+    // A meter that sends in the clear has no key configured.
+    p1::MeterStream stream(nullptr);
+    auto outcomes = p1test::run_stream(stream, concat({one, two}), chunk);
+    ASSERT_EQ(p1test::count_readings(outcomes), 2u) << chunk;
+    EXPECT_EQ(json::parse(outcomes[1].json)["u1"].get<double>(), 229.2);
   }
+  // With a key configured they are refused (injection), unless allowed.
+  Result keyed = decode(concat({one, two}));
+  EXPECT_TRUE(keyed.readings.empty());
+  EXPECT_EQ(keyed.errors, (std::vector<Error>{Error::kNotEncrypted, Error::kNotEncrypted}));
+  p1test::KeyedStream allowed;
+  allowed.stream.decoder().set_allow_plaintext(true);
+  EXPECT_EQ(p1test::count_readings(p1test::run_stream(allowed.stream, concat({one, two}))), 2u);
 }
 
 // ---- Sagemcom T210-D: 257-byte first frame announced as 1 -------------------

@@ -170,7 +170,7 @@ class MemoryStorage final : public p1::SettingsStorage {
   explicit MemoryStorage(size_t size = 1024) : slots_{std::vector<uint8_t>(size, 0xFF), std::vector<uint8_t>(size, 0xFF)} {}
   size_t slot_size() const override { return slots_[0].size(); }
   bool read(uint8_t slot, size_t offset, p1::MutableByteSpan out) override {
-    if (offset + out.size() > slots_[slot].size()) return false;
+    if (fail_reads || offset + out.size() > slots_[slot].size()) return false;
     std::memcpy(out.data(), slots_[slot].data() + offset, out.size());
     return true;
   }
@@ -185,6 +185,7 @@ class MemoryStorage final : public p1::SettingsStorage {
   }
   void cut_next_write_after(long bytes) { cut_after_ = bytes; }
   std::vector<uint8_t>& slot(int i) { return slots_[i]; }
+  bool fail_reads = false;  // the flash does not answer (for a while)
 
  private:
   std::vector<uint8_t> slots_[2];
@@ -334,6 +335,62 @@ TEST(SettingsStore, VersionOneRecordIsMigrated) {
   Settings loaded;
   EXPECT_EQ(again.load(loaded), p1::LoadStatus::kLoaded);
   EXPECT_EQ(loaded, s);
+}
+
+// Found by tests/fuzz/fuzz_settings.cpp: a save after a load that found no
+// settings started again at sequence 1, so an older record with a higher
+// sequence won at the next boot and the new settings were lost.
+TEST(SettingsStore, SaveAfterAnUnreadableLoadStaysTheNewest) {
+  MemoryStorage storage;
+  {
+    p1::SettingsStore store(storage, record_scratch());
+    Settings s;
+    store.load(s);
+    for (const char* host : {"a.local", "b.local", "c.local", "d.local"}) ASSERT_TRUE(store.save(sample(host)));
+  }
+  p1::SettingsStore store(storage, record_scratch());
+  Settings s;
+  storage.fail_reads = true;  // at boot the flash did not answer: the wizard asked again
+  EXPECT_EQ(store.load(s), p1::LoadStatus::kNoSettings);
+  storage.fail_reads = false;
+  ASSERT_TRUE(store.save(sample("new.local")));
+  p1::SettingsStore reboot(storage, record_scratch());
+  Settings loaded;
+  EXPECT_EQ(reboot.load(loaded), p1::LoadStatus::kLoaded);
+  EXPECT_EQ(loaded, sample("new.local"));
+}
+
+TEST(SettingsStore, NewerRecordThatDoesNotDecodeDoesNotHideTheOlder) {
+  MemoryStorage storage;
+  {
+    p1::SettingsStore store(storage, record_scratch());
+    Settings s;
+    store.load(s);
+    ASSERT_TRUE(store.save(sample("good.local")));  // slot 0, sequence 1
+  }
+  // Slot 1: a version 1 record with a valid CRC and sequence 9 whose payload
+  // ends before its fields do (the migration refuses it).
+  std::vector<uint8_t> record(12 + 4, 0);
+  const char* magic = "P1ST";
+  for (int i = 0; i < 4; ++i) record[static_cast<size_t>(i)] = static_cast<uint8_t>(magic[i]);
+  record[4] = 1;
+  record[6] = 4;
+  record[8] = 9;
+  record[12] = 'a';
+  record[13] = 'b';
+  uint32_t crc = p1::crc32(p1::ByteSpan(record.data(), record.size()));
+  for (size_t i = 0; i < 4; ++i) record.push_back(static_cast<uint8_t>(crc >> (8 * i)));
+  std::memcpy(storage.slot(1).data(), record.data(), record.size());
+  p1::SettingsStore store(storage, record_scratch());
+  Settings s;
+  EXPECT_EQ(store.load(s), p1::LoadStatus::kLoaded);
+  EXPECT_EQ(s, sample("good.local"));
+  // Saved over the record that does not decode, and newest from then on.
+  ASSERT_TRUE(store.save(sample("next.local")));
+  p1::SettingsStore reboot(storage, record_scratch());
+  Settings loaded;
+  EXPECT_EQ(reboot.load(loaded), p1::LoadStatus::kLoaded);
+  EXPECT_EQ(loaded, sample("next.local"));
 }
 
 }  // namespace

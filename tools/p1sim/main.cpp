@@ -37,6 +37,7 @@ struct Options {
   std::string link;               // symlink to the pty
   std::string log_path;
   std::string values = "walk";    // walk | fixed
+  std::string meter_number;       // evn / ksm-west: instead of the family's sample number
   double interval = 5.0;          // seconds between telegrams (EVN: 5)
   double delay = 0.0;             // seconds before the first telegram
   int baud = 2400;                // line speed to emulate; 0 = as fast as possible
@@ -88,6 +89,7 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
     std::copy(s.current_ca, s.current_ca + 3, v.current_ca);
     v.power_factor_milli = s.power_factor_milli;
     v.invoke_id = 0x80000000u + n;
+    if (!o.meter_number.empty()) v.meter_number = o.meter_number;
     p.security_control = auth.size() == 16 ? 0x30 : 0x20;
     title("KFM");
     return mbus_frames(cipher(evn_notification(v), p));
@@ -101,15 +103,17 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
         {{1, 0, 1, 8, 0, 255}, 0x06, static_cast<int64_t>(s.energy_import_wh), 0, 30},
         {{1, 0, 2, 8, 0, 255}, 0x06, static_cast<int64_t>(s.energy_export_wh), 0, 30},
     };
-    p.security_control = 0x21;
+    p.security_control = auth.size() == 16 ? 0x31 : 0x21;
     title("KFM");
-    return mbus_frames(cipher(ksm_west_notification(t, regs, "1KFM0200234804", "KFM1200200234804", n), p));
+    std::string number = o.meter_number.empty() ? "1KFM0200234804" : o.meter_number;
+    return mbus_frames(cipher(ksm_west_notification(t, regs, number, "KFM1200200234804", n), p));
   }
   if (o.family == "wiener-netze") {
     Bytes body = notification(&t, {octets(t.encode()), integer(0x06, static_cast<int64_t>(s.energy_import_wh)),
                                    integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x06, 0),
                                    integer(0x06, 0), integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
                                    integer(0x06, 0), integer(0x06, 0)}, n);
+    p.security_control = auth.size() == 16 ? 0x30 : 0x20;
     title("ISK");
     return hdlc_frames(cipher(body, p));
   }
@@ -132,6 +136,7 @@ Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t
                                    integer(0x06, static_cast<int64_t>(s.energy_export_wh)), integer(0x06, 0),
                                    integer(0x06, 0), integer(0x06, s.power_import_w), integer(0x06, s.power_export_w),
                                    octets(std::string("")), octets(std::string(""))}, n);
+    p.security_control = auth.size() == 16 ? 0x30 : 0x20;
     title("ISK");
     return hdlc_frames(cipher(body, p));
   }
@@ -228,6 +233,21 @@ bool write_paced(int fd, const Bytes& bytes, int baud) {
   return true;
 }
 
+// Waits for the next TCP client (until a signal); -1 when stopping.
+int next_client(int listen_fd) {
+  while (!g_stop) {
+    pollfd p{listen_fd, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    int client = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client >= 0) {
+      std::printf("client connected\n");
+      std::fflush(stdout);
+      return client;
+    }
+  }
+  return -1;
+}
+
 int open_output(const Options& o, int& listen_fd) {
   if (o.output == "stdout") return STDOUT_FILENO;
   if (o.output.rfind("file:", 0) == 0) return ::open(o.output.substr(5).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -255,6 +275,8 @@ int open_output(const Options& o, int& listen_fd) {
     return master;
   }
   if (o.output.rfind("tcp:", 0) == 0) {
+    // Like ser2net: one client at a time; when it leaves, the next one is
+    // accepted (see next_client()).
     listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -262,11 +284,10 @@ int open_output(const Options& o, int& listen_fd) {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons(static_cast<uint16_t>(std::stoi(o.output.substr(4))));
-    if (bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd, 1) != 0) return -1;
+    if (bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd, 4) != 0) return -1;
     std::printf("listening on 127.0.0.1:%s\n", o.output.substr(4).c_str());
     std::fflush(stdout);
-    int client = accept(listen_fd, nullptr, nullptr);
-    return client;
+    return next_client(listen_fd);
   }
   return -1;
 }
@@ -285,6 +306,8 @@ int main(int argc, char** argv) {
   app.add_option("--link", o.link, "With --output pty: symlink to the terminal");
   app.add_option("--log", o.log_path, "JSON line per telegram: what was sent");
   app.add_option("--values", o.values, "walk (random walk) or fixed")->capture_default_str();
+  app.add_option("--meter-number", o.meter_number,
+                 "Meter number (0.0.96.1.0.255) the evn and ksm-west telegrams carry (default: the sample's)");
   app.add_option("--interval", o.interval, "Seconds between telegrams")->capture_default_str();
   app.add_option("--delay", o.delay, "Seconds to wait before the first telegram")->capture_default_str();
   app.add_option("--baud", o.baud, "Line speed to emulate, 0 = unpaced")->capture_default_str();
@@ -375,7 +398,17 @@ int main(int argc, char** argv) {
       std::string text = p1enc::to_hex(wire) + "\n";
       out.assign(text.begin(), text.end());
     }
-    if (!write_paced(fd, out, o.hex ? 0 : o.baud)) break;
+    if (!write_paced(fd, out, o.hex ? 0 : o.baud)) {
+      if (listen_fd < 0) break;
+      // The TCP client left: this telegram is lost for it (as on a real
+      // line); wait for the next client and go on.
+      ::close(fd);
+      std::printf("client left\n");
+      std::fflush(stdout);
+      fd = next_client(listen_fd);
+      if (fd < 0) break;
+      next = std::chrono::steady_clock::now();  // the cadence restarts with the new client
+    }
     next += std::chrono::microseconds(static_cast<long>(o.interval * 1e6));
     while (!g_stop && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -17,6 +17,10 @@ const METER_KEY = '36C66639E48A8CA4D6BC8B282A793BBB';
 const WEB_KEY = 'webkey4tests';
 const MQTT_PASSWORD = 'mqtt-secret-pw';
 const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
+// Everything the test, playwright and chromium write goes below `dir`, which
+// is removed at the end (P1_KEEP_TEST_DIRS=1 keeps it for a look).
+mkdirSync(join(dir, 'tmp'));
+process.env.TMPDIR = join(dir, 'tmp');
 const children = [];
 let context, page, webPort, mqttPort, configPath, simLog;
 const responses = [];
@@ -100,7 +104,7 @@ function stop(child) {
 after(async () => {
   await context?.close();
   for (const c of children.reverse()) await stop(c);
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.P1_KEEP_TEST_DIRS !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
 test('without the passkey only the login form is shown; a wrong passkey is refused', async () => {
@@ -198,6 +202,8 @@ test('a recorded settings request replayed is rejected', async () => {
     page.click('#save'),
   ]);
   const body = request.postData();
+  // "Saved" shows once the page has reloaded the settings and redrawn the
+  // form (typing before that redraw would be overwritten).
   await page.waitForSelector('#save-status:has-text("Saved")');
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');

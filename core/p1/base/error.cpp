@@ -27,6 +27,8 @@ Stage stage_of(Error error) {
     case Error::kWrongKey:
     case Error::kDsmrCrc:
     case Error::kReplayedTelegram:
+    case Error::kNotAuthenticated:
+    case Error::kNotEncrypted:
       return Stage::kSecurity;
     case Error::kApduTruncated:
     case Error::kNotDataNotification:
@@ -80,6 +82,12 @@ const char* describe(Error error) {
     case Error::kWrongKey: return "decryption produced no valid APDU: wrong key?";
     case Error::kDsmrCrc: return "DSMR telegram CRC mismatch: wrong key or damaged telegram";
     case Error::kReplayedTelegram: return "frame counter repeated or went back: replayed or stale telegram ignored";
+    case Error::kNotAuthenticated:
+      return "telegram not authenticated although an authentication key is configured (or the meter sent authenticated "
+             "telegrams before): tampered telegram or wrong meter setting";
+    case Error::kNotEncrypted:
+      return "unencrypted telegram although a key is configured: injected telegram, or a meter that sends in the clear "
+             "(then allow plaintext for it)";
     case Error::kApduTruncated: return "APDU truncated: a value runs past the end of the telegram";
     case Error::kNotDataNotification: return "APDU is not a data-notification";
     case Error::kAxdrUnknownType: return "APDU contains an unknown A-XDR data type";

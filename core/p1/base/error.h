@@ -40,6 +40,8 @@ enum class Error : uint8_t {
   kWrongKey,
   kDsmrCrc,
   kReplayedTelegram,
+  kNotAuthenticated,
+  kNotEncrypted,
   // apdu
   kApduTruncated,
   kNotDataNotification,

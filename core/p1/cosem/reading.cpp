@@ -35,6 +35,14 @@ Error Reading::add(const ReadingValue& value) {
   return Error::kNone;
 }
 
+Error Reading::add_clock(const DlmsDateTime& time) {
+  ReadingValue value;
+  value.obis = obis::kClock;
+  value.kind = ReadingValue::Kind::kDateTime;
+  value.time = time;
+  return add(value);
+}
+
 const ReadingValue* Reading::find(const Obis& obis) const {
   for (size_t i = 0; i < count; ++i) {
     if (values[i].obis == obis) return &values[i];

@@ -57,6 +57,8 @@ struct Reading {
 
   void clear();
   Error add(const ReadingValue& value);
+  // The meter clock (0.0.1.0.0.255) as a value.
+  Error add_clock(const DlmsDateTime& time);
   const ReadingValue* find(const Obis& obis) const;
   // The meter clock: the clock object's value if sent, else the header time.
   const DlmsDateTime* timestamp() const;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "p1/base/error.h"
+#include "p1/base/hex.h"
 #include "p1/base/span.h"
 
 namespace p1 {
@@ -26,10 +27,10 @@ class Key128 {
     size_t n = 0;
     for (char c : text) {
       if (c == ' ' || c == ':' || c == '-') continue;
-      bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex) return KeyParseError::kNotHex;
+      uint8_t digit = kHexClass.of[static_cast<uint8_t>(c)];
+      if (digit >= 16) return KeyParseError::kNotHex;
       if (n == sizeof digits) return KeyParseError::kWrongLength;
-      digits[n++] = static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      digits[n++] = digit;
     }
     if (n != sizeof digits) return KeyParseError::kWrongLength;
     for (size_t i = 0; i < kSize; ++i) out.bytes_[i] = static_cast<uint8_t>(digits[2 * i] << 4 | digits[2 * i + 1]);

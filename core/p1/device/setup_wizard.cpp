@@ -126,8 +126,8 @@ void SetupWizard::finish_field() {
   // A short or one-kind key is accepted (it is the owner's choice), but one
   // sniffed request lets it be guessed offline: say so.
   if (spec.id == SettingId::kWebKey && is_weak_passkey(Span<const char>(line_, line_len_))) {
-    out_.print("  Warning: this webpage key is weak (shorter than 12 characters, or only one kind of character).\r\n"
-               "  A longer one mixing letters, digits or words is safer; an empty answer generates one.\r\n");
+    // Short: on the ESP8266 this text takes RAM.
+    out_.print("  Weak key: use 12+ mixed characters, or none to generate one.\r\n");
   }
   std::memset(line_, 0, sizeof line_);
   next_field();

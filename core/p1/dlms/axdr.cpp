@@ -80,7 +80,8 @@ Result<AxdrToken> AxdrReader::read_at(size_t& pos) const {
       pos = p;
       return token;
     }
-    size_t bytes = token.type == AxdrType::kBitString ? (static_cast<size_t>(length) + 7) / 8 : length;
+    // Bits rounded up to bytes without `length + 7`, which wraps on 32 bits.
+    size_t bytes = token.type == AxdrType::kBitString ? length / 8 + (length % 8 != 0 ? 1 : 0) : length;
     if (size - p < bytes) return Error::kApduTruncated;
     token.bytes = ByteSpan(d + p, bytes);
     pos = p + bytes;

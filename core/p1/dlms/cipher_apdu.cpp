@@ -1,5 +1,7 @@
 #include "p1/dlms/cipher_apdu.h"
 
+#include <cstdint>
+
 namespace p1 {
 
 size_t read_axdr_length(ByteSpan bytes, uint32_t& length) {
@@ -36,7 +38,11 @@ size_t announced_cipher_apdu_size(ByteSpan bytes) {
   uint32_t length = 0;
   size_t used = read_axdr_length(bytes.subspan(kTitleOffset + title_len), length);
   if (used == 0) return 0;
-  return kTitleOffset + title_len + used + length;
+  // size_t is 32 bits on the ESP8266: a 4-byte length near 2^32 must not wrap
+  // around to a small size. Such a length announces more than any buffer.
+  size_t header = kTitleOffset + title_len + used;  // at most 2 + 255 + 5
+  if (length > SIZE_MAX - header) return SIZE_MAX;
+  return header + length;
 }
 
 Result<CipheredApdu> parse_cipher_apdu(MutableByteSpan bytes) {

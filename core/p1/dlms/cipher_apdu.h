@@ -30,7 +30,8 @@ struct CipheredApdu {
 };
 
 // Length of a complete ciphered APDU as announced by its header, or 0 while
-// the header itself is incomplete or the bytes are not a ciphered APDU.
+// the header itself is incomplete or the bytes are not a ciphered APDU;
+// SIZE_MAX when the announced length does not fit in size_t (32-bit targets).
 size_t announced_cipher_apdu_size(ByteSpan bytes);
 
 // Parses the header; the APDU must be complete (trailing bytes are ignored).

@@ -24,8 +24,7 @@ unsigned or_zero(uint8_t v) { return v == 0xFF ? 0 : v; }
 
 }  // namespace
 
-bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
-  if (b.size() != kSize) return false;
+DlmsDateTime DlmsDateTime::from_bytes(const uint8_t b[kSize]) {
   DlmsDateTime t;
   t.year = static_cast<uint16_t>(b[0] << 8 | b[1]);
   t.month = b[2];
@@ -37,6 +36,19 @@ bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
   t.hundredths = b[8];
   t.deviation = static_cast<int16_t>(static_cast<uint16_t>(b[9] << 8 | b[10]));
   t.status = b[11];
+  return t;
+}
+
+void DlmsDateTime::to_bytes(uint8_t out[kSize]) const {
+  const uint8_t b[kSize] = {static_cast<uint8_t>(year >> 8), static_cast<uint8_t>(year), month, day, weekday, hour,
+                            minute, second, hundredths, static_cast<uint8_t>(static_cast<uint16_t>(deviation) >> 8),
+                            static_cast<uint8_t>(deviation), status};
+  for (size_t i = 0; i < kSize; ++i) out[i] = b[i];
+}
+
+bool DlmsDateTime::parse(ByteSpan b, DlmsDateTime& out) {
+  if (b.size() != kSize) return false;
+  DlmsDateTime t = from_bytes(b.data());
   if (!date_fields_valid(t) || !time_fields_valid(t)) return false;
   if (t.has_offset() && (t.deviation < -840 || t.deviation > 720)) return false;
   out = t;
@@ -64,6 +76,23 @@ bool DlmsDateTime::parse_date(ByteSpan b, DlmsDateTime& out) {
   t.weekday = b[4];
   if (!date_fields_valid(t)) return false;
   out = t;
+  return true;
+}
+
+bool DlmsDateTime::to_seconds(int64_t& out) const {
+  if (!has_date() || year < 2000 || hour > 23 || minute > 59 || second > 59) return false;
+  if (status & kStatusInvalid) return false;
+  // Days since 2000-01-01 (proleptic Gregorian; "days from civil").
+  int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
+  int64_t era = y / 400;
+  int64_t yoe = y - era * 400;
+  int64_t mp = (month + 9) % 12;
+  int64_t doy = (153 * mp + 2) / 5 + day - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = era * 146097 + doe - 730425;  // 730425: days from 0000-03-01 to 2000-01-01
+  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  if (has_offset()) seconds += static_cast<int64_t>(deviation) * 60;  // local = UTC - deviation
+  out = seconds;
   return true;
 }
 

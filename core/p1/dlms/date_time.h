@@ -28,6 +28,10 @@ struct DlmsDateTime {
 
   // Parses the 12-byte form; false when a field is out of range.
   static bool parse(ByteSpan bytes, DlmsDateTime& out);
+  // The 12-byte form without range checks, and back: for values that were
+  // parsed before (a stored reading).
+  static DlmsDateTime from_bytes(const uint8_t bytes[kSize]);
+  void to_bytes(uint8_t out[kSize]) const;
   // Time (4 bytes: hour minute second hundredths) and date (5 bytes: year(2)
   // month day weekday) as sent separately by some positional profiles.
   static bool parse_time(ByteSpan bytes, DlmsDateTime& out);
@@ -40,6 +44,11 @@ struct DlmsDateTime {
   // the length, 0 if the date is not specified.
   static constexpr size_t kIsoMax = 25;
   size_t to_iso(char* out) const;
+  // Seconds since 2000-01-01 00:00 (UTC when the deviation is specified, else
+  // the meter's local time), to compare two clock readings of one meter.
+  // False when the date or time is not fully specified or the clock status
+  // says the time is invalid.
+  bool to_seconds(int64_t& out) const;
 };
 
 }  // namespace p1

@@ -2,9 +2,12 @@
 // buffered bytes that start with its start byte and says: need more bytes,
 // here is a frame of N bytes, not a frame (line noise: skip one byte), or a
 // broken frame (a plausible header whose checksum fails: report, skip a byte).
+// Every payload lies inside the buffered bytes of its frame: payload.data()
+// >= buffered.data() and payload end <= buffered.data() + length.
 #pragma once
 #include <cstdint>
 
+#include "p1/base/capacities.h"
 #include "p1/base/error.h"
 #include "p1/base/span.h"
 
@@ -16,8 +19,12 @@ struct ParsedFrame {
   enum class Kind : uint8_t { kNeedMore, kFrame, kNotAFrame, kBroken };
   Kind kind = Kind::kNeedMore;
   Error error = Error::kNone;  // kBroken
-  size_t length = 0;           // kFrame: bytes consumed from the buffer
-  ByteSpan payload;            // kFrame: the APDU bytes this frame carries
+  size_t length = 0;           // kFrame: bytes consumed from the buffer; kBroken: bytes the frame claims
+  ByteSpan payload;            // kFrame: the APDU bytes this frame carries; kBroken: where they would be
+  // kBroken: the damaged frame is certainly a frame, not noise that looks
+  // like a header (HDLC: its header check holds; M-Bus: its checksum or its
+  // stop byte does), so no bare APDU starts inside it.
+  bool confirmed = false;
   bool last_segment = true;    // kFrame: no further segment follows
   bool first_segment = true;   // kFrame: starts a telegram
   uint8_t ci = 0;              // M-Bus CI field (segment sequence in the low nibble)
@@ -28,10 +35,13 @@ struct ParsedFrame {
     f.kind = Kind::kNotAFrame;
     return f;
   }
-  static ParsedFrame broken(Error error) {
+  static ParsedFrame broken(Error error, size_t length, ByteSpan payload, bool confirmed) {
     ParsedFrame f;
     f.kind = Kind::kBroken;
     f.error = error;
+    f.length = length;
+    f.payload = payload;
+    f.confirmed = confirmed;
     return f;
   }
 };
@@ -50,7 +60,7 @@ ParsedFrame parse_hdlc_frame(ByteSpan buffered);
 // it ends) or a plaintext data-notification (ends with its A-XDR body).
 ParsedFrame parse_bare_apdu(ByteSpan buffered);
 
-// Longest frame any parser can return (HDLC: 11-bit length plus flags).
-constexpr size_t kMaxFrameBytes = 2048 + 2;
+// Longest frame any parser returns; longer ones are skipped as noise.
+constexpr size_t kMaxFrameBytes = kMaxFrame;
 
 }  // namespace p1

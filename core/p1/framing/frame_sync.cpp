@@ -27,20 +27,52 @@ void FrameSync::reset() {
   assembling_ = Framing::kNone;
   gbt_.reset();
   finishing_ = false;
+  truncation_reported_ = false;
   deferred_frame_ = 0;
+  consumed_ = 0;
+  framed_seen_ = false;
+  framed_end_ = 0;
+  bare_blocked_until_ = 0;
+  for (uint64_t& at : bare_blocked_at_) at = 0;
+  bare_blocked_next_ = 0;
 }
 
-bool FrameSync::is_candidate(uint8_t b) const {
+bool FrameSync::bare_allowed(uint64_t offset) const {
+  if (offset < bare_blocked_until_) return false;
+  for (uint64_t at : bare_blocked_at_) {
+    if (at == offset + 1) return false;
+  }
+  return !framed_seen_ || offset < framed_end_ || offset - framed_end_ >= kFramedWindow;
+}
+
+void FrameSync::on_broken(const ParsedFrame& f, ByteSpan view) {
+  if (f.confirmed && consumed_ + f.length > bare_blocked_until_) bare_blocked_until_ = consumed_ + f.length;
+  if (f.payload.data() != nullptr && f.payload.data() >= view.data()) {
+    bare_blocked_at_[bare_blocked_next_] = consumed_ + static_cast<uint64_t>(f.payload.data() - view.data()) + 1;
+    bare_blocked_next_ = (bare_blocked_next_ + 1) % kBlockedStarts;
+  }
+}
+
+bool FrameSync::is_candidate(uint8_t b, uint64_t offset) const {
   if (b == kMbusStart || b == kHdlcFlag) return true;
-  // Bare APDUs only on streams that have shown no framing: inside a framed
-  // stream a stray DB or 0F is just a damaged frame's content.
-  return !seen_framed_ && (b == kTagGeneralGloCiphering || b == kTagGeneralDedCiphering || b == 0x0F);
+  return (b == kTagGeneralGloCiphering || b == kTagGeneralDedCiphering || b == 0x0F) && bare_allowed(offset);
 }
 
 size_t FrameSync::skip_to_candidate(ByteSpan view, size_t from) const {
   size_t i = from;
-  while (i < view.size() && !is_candidate(view[i])) ++i;
+  while (i < view.size() && !is_candidate(view[i], consumed_ + i)) ++i;
   return i;
+}
+
+void FrameSync::drop(size_t count, ByteSpan& input, bool direct) {
+  consumed_ += count;
+  if (direct) {
+    counters_.bytes += static_cast<uint32_t>(count);
+    input = input.subspan(count);
+  } else {
+    start_ += count;
+    if (start_ == end_) start_ = end_ = 0;
+  }
 }
 
 ParsedFrame FrameSync::parse(ByteSpan view) const {
@@ -50,7 +82,7 @@ ParsedFrame FrameSync::parse(ByteSpan view) const {
     case kHdlcFlag:
       return parse_hdlc_frame(view);
     default:
-      if (!seen_framed_) return parse_bare_apdu(view);
+      if (bare_allowed(consumed_)) return parse_bare_apdu(view);
       ParsedFrame none;
       none.kind = ParsedFrame::Kind::kNotAFrame;
       return none;
@@ -79,7 +111,6 @@ FrameEvent FrameSync::on_telegram(MutableByteSpan apdu, uint32_t frame) {
 FrameEvent FrameSync::on_frame(const ParsedFrame& f, Framing framing) {
   ++counters_.frames;
   framing_ = framing;
-  if (framing != Framing::kBareApdu) seen_framed_ = true;
   uint32_t frame = frame_number_;
 
   bool first;
@@ -145,9 +176,8 @@ FrameEvent FrameSync::push(ByteSpan& input) {
       // Nothing buffered: parse straight from the caller's bytes (no copy).
       start_ = end_ = 0;
       size_t skip = skip_to_candidate(input, 0);
-      counters_.bytes += static_cast<uint32_t>(skip);
       counters_.skipped_bytes += static_cast<uint32_t>(skip);
-      input = input.subspan(skip);
+      drop(skip, input, true);
       if (input.empty()) return FrameEvent::need_more();
     } else if (!input.empty() && !finishing_) {
       if (start_ > 0 && sizeof pending_ - end_ < input.size()) {
@@ -195,7 +225,7 @@ FrameEvent FrameSync::push(ByteSpan& input) {
         advance = 1;
         break;
       case ParsedFrame::Kind::kBroken:
-        seen_framed_ = true;  // a framed stream, even if this frame is damaged
+        on_broken(f, view);
         ++frame_number_;
         ++counters_.checksum_errors;
         event = FrameEvent::failure(f.error, frame_number_);
@@ -206,6 +236,10 @@ FrameEvent FrameSync::push(ByteSpan& input) {
         Framing framing = view[0] == kMbusStart ? Framing::kMbus
                           : view[0] == kHdlcFlag ? Framing::kHdlc
                                                  : Framing::kBareApdu;
+        if (framing != Framing::kBareApdu) {
+          framed_seen_ = true;
+          framed_end_ = consumed_ + f.length;
+        }
         event = on_frame(f, framing);
         advance = f.length;
         break;
@@ -215,13 +249,7 @@ FrameEvent FrameSync::push(ByteSpan& input) {
     size_t next = skip_to_candidate(view, advance);
     size_t noise = next - advance;
     counters_.skipped_bytes += static_cast<uint32_t>(f.kind == ParsedFrame::Kind::kFrame ? noise : next);
-    if (direct) {
-      counters_.bytes += static_cast<uint32_t>(next);
-      input = input.subspan(next);
-    } else {
-      start_ += next;
-      if (start_ == end_) start_ = end_ = 0;
-    }
+    drop(next, input, direct);
     if (event.kind != FrameEvent::Kind::kNeedMore) return event;
   }
 }
@@ -237,7 +265,6 @@ FrameEvent FrameSync::finish() {
   uint32_t frame = frame_number_;
   bool reported = truncation_reported_;
   reset();
-  truncation_reported_ = false;
   if (partial && !reported) {
     ++counters_.transport_errors;
     return FrameEvent::failure(Error::kTelegramTruncated, frame);

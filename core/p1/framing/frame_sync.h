@@ -18,6 +18,16 @@ namespace p1 {
 
 class FrameSync {
  public:
+  // Bare APDUs are looked for unless the stream shows framing there: inside
+  // a framed stream a DB or 0F is a frame's content, not an APDU of its own.
+  // Decided by what the stream shows around each byte, never once for good,
+  // so noise that looks like a frame header cannot switch bare APDUs off:
+  //  - within kFramedWindow bytes after a good M-Bus/HDLC frame;
+  //  - inside a damaged frame that is certainly a frame (ParsedFrame::confirmed);
+  //  - at the payload position of any damaged frame (its APDU may be damaged
+  //    too, and without a tag nothing else would notice).
+  static constexpr uint64_t kFramedWindow = 2 * kMaxFrameBytes;
+
   explicit FrameSync(StreamCounters& counters) : counters_(counters) {}
 
   // Consumes input and returns the next event. kNeedMore means the input is
@@ -26,17 +36,24 @@ class FrameSync {
   // End of input: the remaining complete frames, then one report of what is
   // left incomplete. Call until kNeedMore.
   FrameEvent finish();
+  // A new connection: drops buffered bytes, a telegram being reassembled and
+  // what was learnt about the framing.
   void reset();
   // The framing of the last good frame (for status displays).
   Framing framing() const { return framing_; }
 
  private:
+  static constexpr size_t kBlockedStarts = 8;
+
   ParsedFrame parse(ByteSpan view) const;
+  bool bare_allowed(uint64_t offset) const;
+  void on_broken(const ParsedFrame& frame, ByteSpan view);
   FrameEvent on_frame(const ParsedFrame& frame, Framing framing);
   FrameEvent on_telegram(MutableByteSpan apdu, uint32_t frame);
   ByteSpan pending() const { return ByteSpan(pending_ + start_, end_ - start_); }
   size_t skip_to_candidate(ByteSpan view, size_t from) const;
-  bool is_candidate(uint8_t byte) const;
+  bool is_candidate(uint8_t byte, uint64_t offset) const;
+  void drop(size_t count, ByteSpan& input, bool direct);
 
   StreamCounters& counters_;
   uint8_t pending_[kMaxFrameBytes];
@@ -46,7 +63,12 @@ class FrameSync {
   size_t telegram_len_ = 0;
   Framing assembling_ = Framing::kNone;  // framing of the telegram being reassembled
   Framing framing_ = Framing::kNone;
-  bool seen_framed_ = false;             // M-Bus/HDLC seen: stop looking for bare APDUs
+  uint64_t consumed_ = 0;      // stream offset of the first byte not yet consumed
+  bool framed_seen_ = false;   // a good M-Bus/HDLC frame was seen since reset()
+  uint64_t framed_end_ = 0;    // stream offset just past the last one
+  uint64_t bare_blocked_until_ = 0;                 // end of the last confirmed damaged frame
+  uint64_t bare_blocked_at_[kBlockedStarts] = {};   // payload offsets of recent damaged frames (+1; 0 = none)
+  size_t bare_blocked_next_ = 0;
   GbtAssembler gbt_;
   uint32_t frame_number_ = 0;
   bool finishing_ = false;

@@ -40,22 +40,32 @@ ParsedFrame parse_hdlc_frame(ByteSpan b) {
   if (src == 0) return ParsedFrame::not_a_frame();
   pos += src;
   ++pos;  // control
+  // The control byte must lie before the FCS: addresses running into the
+  // check sequence are noise, and an information field cannot end before it
+  // starts.
+  if (pos > fcs_at) return ParsedFrame::not_a_frame();
   size_t info = pos;
+  bool header_checked = false;
   if (pos < fcs_at) {
     // An information field follows: the header has its own check sequence.
     if (pos + 2 > fcs_at) return ParsedFrame::not_a_frame();
     if (crc16_x25(b.subspan(1, pos - 1)) != le16(b.data() + pos)) return ParsedFrame::not_a_frame();
     info = pos + 2;
+    header_checked = true;
   }
   if (b.size() < total) return ParsedFrame::need_more();
-  if (crc16_x25(b.subspan(1, length - 2)) != le16(b.data() + fcs_at)) return ParsedFrame::broken(Error::kHdlcFcs);
+  ByteSpan payload = b.subspan(info, fcs_at - info);
+  // LLC header (E6 E7 00) opens the first segment of a response.
+  bool llc = payload.size() >= 3 && payload[0] == 0xE6 && payload[1] == 0xE7 && payload[2] == 0x00;
+  if (llc) payload = payload.subspan(3);
+  if (crc16_x25(b.subspan(1, length - 2)) != le16(b.data() + fcs_at)) {
+    // With an information field the header's own check held: a real frame, damaged.
+    return ParsedFrame::broken(Error::kHdlcFcs, total, payload, header_checked);
+  }
   ParsedFrame f;
   f.kind = ParsedFrame::Kind::kFrame;
   f.length = total;
-  ByteSpan payload = b.subspan(info, fcs_at - info);
-  // LLC header (E6 E7 00) opens the first segment of a response.
-  f.first_segment = payload.size() >= 3 && payload[0] == 0xE6 && payload[1] == 0xE7 && payload[2] == 0x00;
-  if (f.first_segment) payload = payload.subspan(3);
+  f.first_segment = llc;
   f.payload = payload;
   f.last_segment = (b[1] & 0x08) == 0;  // segmentation bit
   return f;

@@ -25,13 +25,17 @@ ParsedFrame parse_mbus_frame(ByteSpan b) {
   if (length < kMbusDlmsHeader) return ParsedFrame::not_a_frame();  // control frames carry no DLMS
   size_t total = kMbusHeader + length + 2;
   if (b.size() < total) return ParsedFrame::need_more();
-  if (sum8(b.data() + kMbusHeader, length) != b[kMbusHeader + length]) return ParsedFrame::broken(Error::kMbusChecksum);
-  if (b[kMbusHeader + length + 1] != 0x16) return ParsedFrame::broken(Error::kMbusStopByte);
+  ByteSpan payload = b.subspan(kMbusHeader + kMbusDlmsHeader, length - kMbusDlmsHeader);
+  bool stop_byte = b[kMbusHeader + length + 1] == 0x16;
+  if (sum8(b.data() + kMbusHeader, length) != b[kMbusHeader + length]) {
+    return ParsedFrame::broken(Error::kMbusChecksum, total, payload, stop_byte);
+  }
+  if (!stop_byte) return ParsedFrame::broken(Error::kMbusStopByte, total, payload, true);
   ParsedFrame f;
   f.kind = ParsedFrame::Kind::kFrame;
   f.length = total;
   f.ci = b[kMbusHeader + 2];
-  f.payload = b.subspan(kMbusHeader + kMbusDlmsHeader, length - kMbusDlmsHeader);
+  f.payload = payload;
   // CI: low nibble = segment number, 0x10 = last segment. The telegram
   // assembler refines this with the APDU's own length.
   f.first_segment = (f.ci & 0x0F) == 0;

@@ -11,5 +11,8 @@ namespace p1 {
 constexpr size_t kDecimalMax = 1 + 20 + 2 + 128 + 127;
 
 size_t format_decimal(bool negative, uint64_t magnitude, int scaler, char* out);
+// An unsigned integer: at most 20 digits.
+constexpr size_t kUintTextMax = 20;
+inline size_t format_uint(uint64_t value, char* out) { return format_decimal(false, value, 0, out); }
 
 }  // namespace p1

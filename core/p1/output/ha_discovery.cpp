@@ -1,7 +1,9 @@
 #include "p1/output/ha_discovery.h"
 
-#include "p1/output/output_format.h"
 #include "p1/base/text_buffer.h"
+#include "p1/output/json_text.h"
+#include "p1/output/output_format.h"
+#include "p1/output/status_json.h"
 
 namespace p1 {
 
@@ -20,26 +22,119 @@ const SensorClass kClasses[kGatewayFieldCount] = {
     {"Power factor", "power_factor", nullptr, "measurement"},
 };
 
+struct Maker {
+  char flag[4];
+  const char* name;
+};
+const Maker kMakers[] = {
+    {"KFM", "Kaifa"},     {"ISK", "Iskraemeco"}, {"LGZ", "Landis+Gyr"}, {"SAG", "Sagemcom"},
+    {"KAM", "Kamstrup"},  {"SMS", "Siemens"},    {"ELS", "Elster"},     {"EMH", "EMH metering"},
+    {"ITF", "Itron"},     {"ZPA", "ZPA Smart Energy"},
+};
+
+bool has_number(const DiscoveryTarget& t) { return t.meter_number != nullptr && t.meter_number[0] != '\0'; }
+
+char id_char(char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') return c;
+  return '_';
+}
+
+// The node of the topics: p1bridge_<number>, else node_id as given.
+void put_node(TextBuffer& out, const DiscoveryTarget& t) {
+  if (!has_number(t)) {
+    out.put(t.node_id);
+    return;
+  }
+  out.put("p1bridge_");
+  for (const char* c = t.meter_number; *c != '\0'; ++c) out.put(id_char(*c));
+}
+
+// What unique_ids and the device identifier start with.
+void put_key(TextBuffer& out, const DiscoveryTarget& t) {
+  if (!has_number(t)) out.put("p1bridge_");
+  put_node(out, t);
+}
+
+// The suggested entity id: sensor.<key>_<suffix> (sensor.<node_id>_<field>
+// without a meter number, as object_id was before).
+void put_entity_id(TextBuffer& out, const DiscoveryTarget& t, const char* infix, const char* suffix) {
+  out.put("sensor.");
+  if (has_number(t)) {
+    put_key(out, t);
+  } else {
+    for (const char* c = t.node_id; *c != '\0'; ++c) out.put(id_char(*c));
+  }
+  out.put('_');
+  out.put(infix);
+  out.put(suffix);
+}
+
 void put_string(TextBuffer& out, const char* key, const char* value) {
   out.put(",\"");
   out.put(key);
-  out.put("\":\"");
-  out.put(value);
-  out.put('"');
+  out.put("\":");
+  put_json_string(out, value);
+}
+
+void put_availability(TextBuffer& out, const DiscoveryTarget& t) {
+  if (t.bridge_availability_topic == nullptr || t.bridge_availability_topic[0] == '\0') {
+    put_string(out, "availability_topic", t.availability_topic);
+    return;
+  }
+  out.put(",\"availability\":[{\"topic\":");
+  put_json_string(out, t.availability_topic);
+  out.put("},{\"topic\":");
+  put_json_string(out, t.bridge_availability_topic);
+  out.put("}],\"availability_mode\":\"all\"");
+}
+
+void put_device(TextBuffer& out, const DiscoveryTarget& t, const char* serial) {
+  out.put(",\"device\":{\"identifiers\":[\"");
+  put_key(out, t);
+  out.put("\"],\"name\":");
+  put_json_string(out, t.device_name);
+  put_string(out, "manufacturer", t.manufacturer != nullptr ? t.manufacturer : "p1bridge");
+  if (t.model != nullptr && t.model[0] != '\0') put_string(out, "model", t.model);
+  if (serial != nullptr && serial[0] != '\0') put_string(out, "serial_number", serial);
+  if (t.sw_version != nullptr && t.sw_version[0] != '\0') put_string(out, "sw_version", t.sw_version);
+  if (t.configuration_url != nullptr && t.configuration_url[0] != '\0') {
+    put_string(out, "configuration_url", t.configuration_url);
+  }
+  out.put('}');
+}
+
+void put_topic(TextBuffer& out, const DiscoveryTarget& t, const char* infix, const char* name) {
+  out.put(t.prefix);
+  out.put("/sensor/");
+  put_node(out, t);
+  out.put('/');
+  out.put(infix);
+  out.put(name);
+  out.put("/config");
 }
 }  // namespace
 
 const SensorClass& sensor_class(size_t index) { return kClasses[index < kGatewayFieldCount ? index : 0]; }
 
+const char* meter_manufacturer(const char flag_id[3]) {
+  for (const Maker& m : kMakers) {
+    if (m.flag[0] == flag_id[0] && m.flag[1] == flag_id[1] && m.flag[2] == flag_id[2]) return m.name;
+  }
+  return nullptr;
+}
+
+Result<size_t> format_discovery_node(const DiscoveryTarget& t, CharSpan buffer) {
+  TextBuffer out(buffer);
+  put_node(out, t);
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
 Result<size_t> format_discovery_topic(const DiscoveryTarget& t, size_t field, CharSpan buffer) {
   if (field >= kGatewayFieldCount) return Error::kOutputTooSmall;
   TextBuffer out(buffer);
-  out.put(t.prefix);
-  out.put("/sensor/");
-  out.put(t.node_id);
-  out.put('/');
-  out.put(gateway_fields()[field].name);
-  out.put("/config");
+  put_topic(out, t, "", gateway_fields()[field].name);
   if (out.overflow()) return Error::kOutputTooSmall;
   return out.size();
 }
@@ -52,21 +147,22 @@ Result<size_t> format_discovery_config(const DiscoveryTarget& t, size_t field, c
   TextBuffer out(buffer);
   out.put("{\"name\":\"");
   out.put(c.title);
-  out.put("\",\"unique_id\":\"p1bridge_");
-  out.put(t.node_id);
+  out.put("\",\"unique_id\":\"");
+  put_key(out, t);
   out.put('_');
   out.put(name);
-  out.put("\",\"object_id\":\"");
-  out.put(t.node_id);
-  out.put('_');
-  out.put(name);
-  out.put("\",\"state_topic\":\"");
-  out.put(t.base_topic);
+  out.put("\",\"default_entity_id\":\"");
+  put_entity_id(out, t, "", name);
+  out.put("\",\"state_topic\":");
   if (t.per_field_topics) {
+    out.put('"');
+    out.put(t.base_topic);
     out.put('/');
     out.put(name);
     out.put('"');
   } else {
+    out.put('"');
+    out.put(t.base_topic);
     out.put("/json\",\"value_template\":\"{{ value_json.");
     out.put(name);
     out.put(" }}\"");
@@ -74,26 +170,65 @@ Result<size_t> format_discovery_config(const DiscoveryTarget& t, size_t field, c
   if (c.device_class != nullptr) put_string(out, "device_class", c.device_class);
   if (c.unit != nullptr) put_string(out, "unit_of_measurement", c.unit);
   put_string(out, "state_class", c.state_class);
-  out.put(",\"availability_topic\":\"");
-  out.put(t.availability_topic);
-  out.put("\",\"device\":{\"identifiers\":[\"p1bridge_");
-  out.put(t.node_id);
-  out.put("\"],\"name\":\"");
-  out.put(t.device_name);
-  out.put("\",\"manufacturer\":\"p1bridge\"");
-  if (const ReadingValue* number = reading.find(obis::kMeterNumber)) {
-    char text[64];
-    auto n = format_value_text(*number, CharSpan(text, sizeof text));
-    if (n) {
-      out.put(",\"serial_number\":\"");
-      for (size_t i = 0; i < *n; ++i) {
-        if (text[i] == '"' || text[i] == '\\') out.put('\\');
-        out.put(text[i]);
-      }
-      out.put('"');
-    }
+  if (t.expire_after > 0) {
+    out.put(",\"expire_after\":");
+    put_json_uint(out, t.expire_after);
   }
-  out.put("}}");
+  put_availability(out, t);
+  char serial[64];
+  serial[0] = '\0';
+  if (has_number(t)) {
+    size_t n = 0;
+    while (t.meter_number[n] != '\0' && n + 1 < sizeof serial) {
+      serial[n] = t.meter_number[n];
+      ++n;
+    }
+    serial[n] = '\0';
+  } else if (const ReadingValue* number = reading.find(obis::kMeterNumber)) {
+    auto n = format_value_text(*number, CharSpan(serial, sizeof serial - 1));
+    serial[n ? *n : 0] = '\0';
+  }
+  put_device(out, t, serial);
+  out.put('}');
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+size_t status_sensor_count() { return counter_fields().size(); }
+
+Result<size_t> format_status_discovery_topic(const DiscoveryTarget& t, size_t counter, CharSpan buffer) {
+  if (counter >= counter_fields().size()) return Error::kOutputTooSmall;
+  TextBuffer out(buffer);
+  put_topic(out, t, "status_", counter_fields()[counter].name);
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+Result<size_t> format_status_discovery_config(const DiscoveryTarget& t, size_t counter, CharSpan buffer) {
+  if (counter >= counter_fields().size()) return Error::kOutputTooSmall;
+  const char* name = counter_fields()[counter].name;
+  TextBuffer out(buffer);
+  // "frame_counter_gaps" -> "Frame counter gaps"
+  out.put("{\"name\":\"");
+  for (const char* c = name; *c != '\0'; ++c) {
+    char ch = *c == '_' ? ' ' : *c;
+    if (c == name && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    out.put(ch);
+  }
+  out.put("\",\"unique_id\":\"");
+  put_key(out, t);
+  out.put("_status_");
+  out.put(name);
+  out.put("\",\"default_entity_id\":\"");
+  put_entity_id(out, t, "status_", name);
+  out.put("\",\"state_topic\":\"");
+  out.put(t.base_topic);
+  out.put("/status\",\"value_template\":\"{{ value_json.");
+  out.put(name);
+  out.put(" }}\",\"state_class\":\"total_increasing\",\"entity_category\":\"diagnostic\",\"enabled_by_default\":false");
+  put_availability(out, t);
+  put_device(out, t, t.meter_number);
+  out.put('}');
   if (out.overflow()) return Error::kOutputTooSmall;
   return out.size();
 }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "p1/output/exact_decimal.h"
+
 namespace p1 {
 
 void put_json_string(TextBuffer& out, Span<const char> text) {
@@ -40,13 +42,8 @@ void put_json_key(TextBuffer& out, const char* key, bool& first) {
 }
 
 void put_json_uint(TextBuffer& out, uint64_t value) {
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (n > 0) out.put(digits[--n]);
+  char digits[kUintTextMax];
+  out.put(digits, format_uint(value, digits));
 }
 
 void put_json_bool(TextBuffer& out, bool value) { out.put(value ? "true" : "false"); }

@@ -18,6 +18,8 @@ const CounterField kCounters[] = {
     {"decode_errors", &StreamCounters::decode_errors},
     {"frame_counter_gaps", &StreamCounters::frame_counter_gaps},
     {"frame_counter_repeats", &StreamCounters::frame_counter_repeats},
+    {"counter_restarts", &StreamCounters::counter_restarts},
+    {"insecure_refused", &StreamCounters::insecure_refused},
     {"readings", &StreamCounters::readings},
 };
 }  // namespace

@@ -20,6 +20,7 @@ StreamEvent MeterStream::on_frame_event(const FrameEvent& event) {
   Error error = decoder_.decode(event.apdu, reading_);
   out.kind = error == Error::kNone ? StreamEvent::Kind::kReading : StreamEvent::Kind::kError;
   out.error = error;
+  out.frame_counter_restart = error == Error::kNone && decoder_.frame_counter_restarted();
   return out;
 }
 

@@ -15,6 +15,10 @@ struct StreamEvent {
   Error error = Error::kNone;
   uint32_t frame = 0;      // frame number the event concerns (1-based)
   uint32_t telegram = 0;   // telegram number (1-based) for readings and decode errors
+  // kReading: the meter restarted its frame counter (a reset or firmware
+  // update), recognised by its clock; worth a log line. The counter before
+  // the restart is decoder().restarted_from().
+  bool frame_counter_restart = false;
 
   // True for a reading or an error, false for "need more input".
   explicit operator bool() const { return kind != Kind::kNeedMore; }
@@ -36,6 +40,11 @@ class MeterStream {
   // End of input: what is left in the buffer, then an incomplete frame or
   // telegram. Call until kNeedMore.
   StreamEvent finish();
+  // The source was reopened (reconnect, new serial port): drops buffered
+  // bytes and what the reader learnt about the framing. The decoder keeps
+  // its frame counter (replays stay refused across reconnects) and the
+  // counters go on.
+  void reset() { reader_.reset(); }
 
  private:
   StreamEvent on_frame_event(const FrameEvent& event);

@@ -18,6 +18,8 @@ struct StreamCounters {
   uint32_t decode_errors = 0;     // plaintext that does not map to a reading
   uint32_t frame_counter_gaps = 0;     // telegrams missed (frame counter jumped)
   uint32_t frame_counter_repeats = 0;  // replayed/stale telegrams rejected
+  uint32_t counter_restarts = 0;       // meter restarted its frame counter (accepted, see TelegramDecoder)
+  uint32_t insecure_refused = 0;       // unencrypted/unauthenticated telegrams the configuration forbids
   uint32_t readings = 0;          // readings decoded
 };
 

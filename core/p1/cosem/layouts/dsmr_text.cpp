@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "p1/base/hex.h"
 #include "p1/framing/crc16.h"
 
 namespace p1 {
@@ -9,10 +10,8 @@ namespace p1 {
 namespace {
 
 int hex_digit(uint8_t c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
+  uint8_t v = kHexClass.of[c];
+  return v < 16 ? v : -1;
 }
 
 bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
@@ -189,7 +188,7 @@ Error decode_dsmr(ByteSpan text, Reading& out) {
     Error e = out.add(value);
     if (e != Error::kNone) return e;
   }
-  out.layout = "dsmr";
+  out.layout = kDsmrLayout;
   return Error::kNone;
 }
 

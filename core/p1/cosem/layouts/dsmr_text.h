@@ -8,6 +8,8 @@
 namespace p1 {
 
 constexpr uint8_t kDsmrStart = '/';
+// The layout name a DSMR reading carries.
+constexpr char kDsmrLayout[] = "dsmr";
 
 Error decode_dsmr(ByteSpan text, Reading& out);
 

@@ -112,11 +112,7 @@ Error walk_obis_tagged(AxdrReader& reader, uint32_t count, const TaggedWalkOptio
     DlmsDateTime time;
     if (options.bare_datetime_is_clock && token->is_octets(DlmsDateTime::kSize) &&
         DlmsDateTime::parse(token->bytes, time) && out.find(obis::kClock) == nullptr) {
-      ReadingValue value;
-      value.obis = obis::kClock;
-      value.kind = ReadingValue::Kind::kDateTime;
-      value.time = time;
-      Error e = out.add(value);
+      Error e = out.add_clock(time);
       if (e != Error::kNone) return e;
     } else if (options.bare_string_is_meter_number && token->is_string() && out.find(obis::kMeterNumber) == nullptr) {
       Error e = add_value(obis::kMeterNumber, *token, 0, 0, out);

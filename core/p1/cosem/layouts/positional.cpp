@@ -95,11 +95,7 @@ Error positional_decode(const BodyLayout& self, const BodyContext&, AxdrReader& 
       clock.deviation = h.deviation;
       clock.status = h.status;
     }
-    ReadingValue value;
-    value.obis = obis::kClock;
-    value.kind = ReadingValue::Kind::kDateTime;
-    value.time = clock;
-    Error e = out.add(value);
+    Error e = out.add_clock(clock);
     if (e != Error::kNone) return e;
   }
   return Error::kNone;

@@ -1,5 +1,7 @@
 #include <cstring>
 
+#include "p1/output/exact_decimal.h"
+
 #include "p1/cosem/layouts/layout_entry_points.h"
 #include "p1/cosem/layouts/positional_profiles.h"
 #include "p1/base/text_buffer.h"
@@ -89,13 +91,8 @@ const char* type_name(AxdrType type) {
 }
 
 void put_number(TextBuffer& out, uint32_t n) {
-  char digits[10];
-  size_t len = 0;
-  do {
-    digits[len++] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  while (len > 0) out.put(digits[--len]);
+  char digits[kUintTextMax];
+  out.put(digits, format_uint(n, digits));
 }
 
 // Writes one value; containers recurse (bounded by the A-XDR depth limit).

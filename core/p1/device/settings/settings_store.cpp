@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "p1/device/settings/crc32.h"
+#include "p1/output/exact_decimal.h"
 
 namespace p1 {
 
@@ -37,13 +38,7 @@ bool migrate_version1(ByteSpan payload, Settings& out) {
       if (payload.size() - pos < 2) return false;
       uint32_t port = get_le(payload.data() + pos, 2);
       pos += 2;
-      char digits[6];
-      size_t d = 0;
-      do {
-        digits[d++] = static_cast<char>('0' + port % 10);
-        port /= 10;
-      } while (port != 0);
-      while (d > 0) text[n++] = digits[--d];
+      n = format_uint(port, text);
     } else if (id == SettingId::kMessageMode) {
       if (payload.size() - pos < 1) return false;
       text[n++] = static_cast<char>('0' + payload[pos++]);
@@ -132,40 +127,61 @@ bool SettingsStore::check_slot(uint8_t slot, uint32_t& sequence, uint8_t& versio
   return version == 1 || version == kSettingsVersion;
 }
 
+namespace {
+// Serial-number arithmetic, so the counter may wrap.
+bool newer(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }
+}  // namespace
+
 LoadStatus SettingsStore::load(Settings& out) {
   uint32_t sequence[2] = {0, 0};
   uint8_t version[2] = {0, 0};
   bool ok[2];
   for (uint8_t s = 0; s < 2; ++s) ok[s] = check_slot(s, sequence[s], version[s]);
-  newest_slot_ = -1;
+  // The newest valid record first; if it does not decode (a record this
+  // firmware cannot migrate), the other one.
+  int order[2] = {-1, -1};
   if (ok[0] && ok[1]) {
-    // Serial-number arithmetic, so the counter may wrap.
-    newest_slot_ = static_cast<int32_t>(sequence[1] - sequence[0]) > 0 ? 1 : 0;
+    order[0] = newer(sequence[1], sequence[0]) ? 1 : 0;
+    order[1] = 1 - order[0];
   } else if (ok[0] || ok[1]) {
-    newest_slot_ = ok[0] ? 0 : 1;
+    order[0] = ok[0] ? 0 : 1;
   }
   uint8_t* buffer = scratch_.data();
   size_t size = storage_.slot_size() < scratch_.size() ? storage_.slot_size() : scratch_.size();
-  uint32_t seq = 0;
-  uint8_t ver = 0;
-  if (newest_slot_ < 0 || !storage_.read(static_cast<uint8_t>(newest_slot_), 0, MutableByteSpan(buffer, size)) ||
-      !decode_settings_record(ByteSpan(buffer, size), out, seq, ver)) {
-    newest_slot_ = -1;
-    out.set_defaults();
-    sequence_ = 0;
-    return LoadStatus::kNoSettings;
+  newest_slot_ = -1;
+  sequence_ = 0;
+  for (int slot : order) {
+    if (slot < 0) continue;
+    uint32_t seq = 0;
+    uint8_t ver = 0;
+    if (!storage_.read(static_cast<uint8_t>(slot), 0, MutableByteSpan(buffer, size)) ||
+        !decode_settings_record(ByteSpan(buffer, size), out, seq, ver)) {
+      continue;
+    }
+    newest_slot_ = slot;
+    sequence_ = seq;
+    return ver == kSettingsVersion ? LoadStatus::kLoaded : LoadStatus::kMigrated;
   }
-  sequence_ = seq;
-  return ver == kSettingsVersion ? LoadStatus::kLoaded : LoadStatus::kMigrated;
+  out.set_defaults();
+  return LoadStatus::kNoSettings;
 }
 
 bool SettingsStore::save(const Settings& settings) {
-  size_t size = encode_settings_record(settings, sequence_ + 1, scratch_);
+  // Above every record in the slots now, also one that load() could not read
+  // or decode: otherwise that record would win at the next boot.
+  uint32_t sequence = sequence_;
+  for (uint8_t s = 0; s < 2; ++s) {
+    uint32_t seq = 0;
+    uint8_t ver = 0;
+    if (check_slot(s, seq, ver) && newer(seq, sequence)) sequence = seq;
+  }
+  ++sequence;
+  size_t size = encode_settings_record(settings, sequence, scratch_);
   if (size == 0 || size > storage_.slot_size()) return false;
   uint8_t target = newest_slot_ == 0 ? 1 : 0;
   if (!storage_.write(target, 0, ByteSpan(scratch_.data(), size))) return false;
   newest_slot_ = target;
-  ++sequence_;
+  sequence_ = sequence;
   return true;
 }
 

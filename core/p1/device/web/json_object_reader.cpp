@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "p1/base/hex.h"
+
 #define JSMN_STATIC
 #define JSMN_STRICT
 #include <jsmn.h>
@@ -59,15 +61,6 @@ Span<const char> JsonObjectReader::raw(int token) const {
   return text_.subspan(static_cast<size_t>(t.start), static_cast<size_t>(t.end - t.start));
 }
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
 bool JsonObjectReader::text(int token, CharSpan out, size_t& length) const {
   if (!is_string(token)) return false;
   Span<const char> in = raw(token);
@@ -95,8 +88,8 @@ bool JsonObjectReader::text(int token, CharSpan out, size_t& length) const {
     if (i + 4 >= in.size()) return false;
     uint32_t cp = 0;
     for (int k = 1; k <= 4; ++k) {
-      int v = hex_value(in[i + k]);
-      if (v < 0) return false;
+      uint8_t v = kHexClass.of[static_cast<uint8_t>(in[i + k])];
+      if (v >= 16) return false;
       cp = cp << 4 | static_cast<uint32_t>(v);
     }
     i += 4;

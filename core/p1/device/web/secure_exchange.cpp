@@ -142,30 +142,34 @@ bool NonceBook::valid(const uint8_t nonce[kNonceSize], uint32_t client, uint32_t
   }
   if (now_ms - issued > kLifetimeMs) return false;  // expired, or "issued" in the future
   if (has_floor_ && !after(counter, floor_)) return false;
-  for (const Used& u : used_) {
-    if (u.live && u.counter == counter && now_ms - u.issued_ms <= kLifetimeMs) return false;
+  for (size_t i = 0; i < kReplayCapacity; ++i) {
+    const Used& u = used_[i];
+    if ((live_ >> i & 1u) != 0 && u.counter == counter && now_ms - u.issued_ms <= kLifetimeMs) return false;
   }
   return true;
 }
 
 void NonceBook::mark_used(const uint8_t nonce[kNonceSize], uint32_t now_ms) {
   uint32_t counter = get_u32(nonce), issued = get_u32(nonce + 4);
-  Used* slot = nullptr;
-  for (Used& u : used_) {
-    if (!u.live || now_ms - u.issued_ms > kLifetimeMs) {  // free, or expired: its nonce is refused by age
-      slot = &u;
+  size_t slot = kReplayCapacity;
+  bool full = true;
+  for (size_t i = 0; i < kReplayCapacity; ++i) {
+    const Used& u = used_[i];
+    if ((live_ >> i & 1u) == 0 || now_ms - u.issued_ms > kLifetimeMs) {  // free, or expired: refused by age
+      slot = i;
+      full = false;
       break;
     }
-    if (slot == nullptr || after(slot->counter, u.counter)) slot = &u;
+    if (slot == kReplayCapacity || after(used_[slot].counter, u.counter)) slot = i;
   }
-  if (slot->live && now_ms - slot->issued_ms <= kLifetimeMs) {
+  if (full) {
     // Full of unexpired nonces: forget the oldest, refuse it and all older.
-    if (!has_floor_ || after(slot->counter, floor_)) floor_ = slot->counter;
+    if (!has_floor_ || after(used_[slot].counter, floor_)) floor_ = used_[slot].counter;
     has_floor_ = true;
   }
-  slot->counter = counter;
-  slot->issued_ms = issued;
-  slot->live = true;
+  used_[slot].counter = counter;
+  used_[slot].issued_ms = issued;
+  live_ |= 1u << slot;
 }
 
 bool AttemptLimiter::locked(const Entry& e, uint32_t now_ms) {

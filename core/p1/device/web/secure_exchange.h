@@ -25,7 +25,11 @@ constexpr char kExchangeInfo[] = "p1bridge web v2";
 // (4.8 ms on a PC; docs/security.md has the figures). web/src/exchange.js uses the same
 // count; the server never tells the page a count (a forged reply could ask
 // for 1).
+#ifdef P1_FUZZING_BUILD
+constexpr uint32_t kPasskeyIterations = 1;  // the fuzz build only (CMakeLists.txt): thousands of inputs a second
+#else
 constexpr uint32_t kPasskeyIterations = 10000;
+#endif
 
 // A passkey typed by hand that is cheap to guess even at PBKDF2 speed:
 // shorter than kStrongPasskeyLength or made of one kind of character only
@@ -91,13 +95,14 @@ class NonceBook {
   struct Used {
     uint32_t counter = 0;
     uint32_t issued_ms = 0;
-    bool live = false;
   };
+  static_assert(kReplayCapacity <= 32, "one bit of live_ per slot");
   WebCrypto& crypto_;
   uint8_t secret_[32] = {};
   bool has_secret_ = false;
   uint32_t next_counter_ = 0;
   Used used_[kReplayCapacity];
+  uint32_t live_ = 0;  // bit i: used_[i] holds a used nonce (8 bytes a slot on the device)
   uint32_t floor_ = 0;  // counters up to this one are refused (once has_floor_)
   bool has_floor_ = false;
 };

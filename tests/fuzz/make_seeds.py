@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets other than fuzz_stream (whose
+seeds are testdata/fuzz-corpus) into tests/fuzz/corpus/<target>/. The files
+are committed; run this again after changing an input format."""
+import json
+import os
+import struct
+import zlib
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(ROOT))
+OUT = os.path.join(ROOT, "corpus")
+
+
+def write(target, name, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def telegrams():
+    d = os.path.join(REPO, "testdata", "telegrams")
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".json"):
+            with open(os.path.join(d, name)) as f:
+                yield name[:-5], json.load(f)
+
+
+# fuzz_frames: the wire bytes of every shared telegram, and the HDLC frame
+# whose control byte sits at the FCS position.
+def crc16_x25(data):
+    crc = 0xFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x8408 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFF
+
+
+for tid, t in telegrams():
+    write("fuzz_frames", tid, bytes.fromhex(t["hex"]))
+head = bytes([0x7E, 0xA0, 0x07, 0x02, 0x03, 0x05])
+fcs = crc16_x25(head[1:])
+write("fuzz_frames", "hdlc-control-at-fcs", head + struct.pack("<H", fcs) + b"\x7e" + bytes(range(40)))
+write("fuzz_frames", "huge-cipher-length", bytes([0xDB, 0x08]) + b"SAG" + bytes([1, 2, 3, 4, 5, 0x84, 0xFF, 0xFF, 0xFF, 0xF6, 0x20, 0, 0, 0, 1]) + bytes(40))
+
+# fuzz_hex: mode byte, then hex text as captures have it.
+with open(os.path.join(REPO, "testdata", "evn-sample.hex"), "rb") as f:
+    sample = f.read()
+write("fuzz_hex", "evn-sample", b"\x08" + sample)
+write("fuzz_hex", "evn-sample-chunked", b"\x0b" + sample[:400])
+write("fuzz_hex", "spaced", b"\x0a" + b"68 fa FA 68\r\n53 ff\t00 01 6")
+write("fuzz_hex", "not-hex", b"\x09" + b"0F 00 17 FA xyz")
+
+# fuzz_settings: slot size, scenario, then two slots (version 2 and 1).
+def record(version, payload, sequence):
+    header = b"P1ST" + bytes([version, 0]) + struct.pack("<HI", len(payload), sequence)
+    body = header + payload
+    return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+def v2(fields):
+    out = b""
+    for fid, value in fields:
+        out += bytes([fid, len(value)]) + value
+    return out
+
+
+new = record(2, v2([(2, b"broker.local"), (3, b"8883"), (11, b"36C66639E48A8CA4D6BC8B282A793BBB"),
+                    (13, b"wiener-netze"), (40, b"from a newer schema")]), 5)
+old_fields = [b"ssid", b"password1", b"192.168.1.10", struct.pack("<H", 1883), b"[insecure]", b"user", b"pw",
+              b"client", b"smartmeter", bytes([2]), b"webkey123", b"36C66639E48A8CA4D6BC8B282A793BBB"]
+payload1 = b""
+for i, v in enumerate(old_fields):
+    payload1 += v if i in (3, 9) else v + b"\0"
+old = record(1, payload1, 4)
+size = 2 * 1800
+for scenario in (0, 8):
+    slots = new.ljust(len(new) + 4, b"\xff") + old
+    write("fuzz_settings", "v2-v1-%d" % scenario, struct.pack("<H", size) + bytes([scenario]) + slots)
+write("fuzz_settings", "v1-only", struct.pack("<H", size) + b"\x00" + old + old)
+write("fuzz_settings", "v2-record", struct.pack("<H", size) + b"\x08" + new)
+
+# fuzz_wizard: flags, then (key, time step) pairs.
+def keys(flags, text, step=1):
+    out = bytes([flags])
+    for c in text:
+        out += bytes([ord(c), step])
+    return out
+
+
+answers = "\r" * 30
+write("fuzz_wizard", "enter-everything", keys(0, answers))
+write("fuzz_wizard", "offer-edit", keys(2, "s" + "\r\r\r1883x\b\r" + "\r" * 20))
+write("fuzz_wizard", "device-values", keys(1, "home\rsecret-pass\rbroker\r8883\r\r\r\r\r\r1\r\r" +
+                                         "36C66639E48A8CA4D6BC8B282A793BBB\r\r" + "\r" * 10))
+write("fuzz_wizard", "cancel", keys(0, "broker\x03"))
+write("fuzz_wizard", "clear", keys(2, "c"))
+write("fuzz_wizard", "timeout", keys(2, "x", 255))
+
+
+# fuzz_improv: a byte choosing the builders' strings, then serial bytes.
+def improv(packet_type, data):
+    p = b"IMPROV" + bytes([1, packet_type, len(data)]) + data
+    return p + bytes([sum(p) & 0xFF])
+
+
+wifi = bytes([1, 2 + 4 + 8]) + bytes([4]) + b"home" + bytes([8]) + b"password"
+wifi = bytes([1, len(wifi) - 2]) + wifi[2:]
+write("fuzz_improv", "wifi-settings", b"\x05" + improv(3, wifi))
+write("fuzz_improv", "device-info", b"\x09" + improv(3, bytes([3, 0])) + b"Innsbruck\r")
+write("fuzz_improv", "typed-text", b"\x00" + b"IMPRESSIVE Innsbruck IMPROV\x02")

@@ -1,0 +1,222 @@
+// The web page's API as both front-ends run it: every refusal with its
+// status and message, and the decrypted answers (never a secret in them).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "p1/base/hex.h"
+#include "p1/crypto/web_crypto.h"
+#include "p1/device/web/sealed_calls.h"
+
+namespace {
+
+struct CountingRandom final : p1::RandomSource {
+  uint8_t next = 1;
+  void fill(p1::MutableByteSpan out) override {
+    for (uint8_t& b : out) b = next++;
+  }
+};
+
+struct Backend final : p1::WebBackend {
+  p1::Settings settings_;
+  int saves = 0;
+  bool restarted = false;
+  void write_values(p1::TextBuffer& out) override { out.put("{\"meters\":[{\"name\":\"m\"}]}"); }
+  const p1::Settings& settings() override { return settings_; }
+  bool is_device() const override { return false; }
+  const char* save(const p1::Settings&, const p1::Settings& updated) override {
+    ++saves;
+    settings_ = updated;
+    return nullptr;
+  }
+  void request_restart() override { restarted = true; }
+};
+
+struct Capture final : p1::ReplyWriter {
+  std::string text;
+  void write(const char* data, size_t length) override { text.append(data, length); }
+};
+
+std::string hex(const uint8_t* p, size_t n) {
+  std::string out(2 * n, '0');
+  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
+  return out;
+}
+
+struct Page {
+  CountingRandom random;
+  p1::BearSslWebCrypto crypto;
+  Backend backend;
+  p1::SealedCalls calls{crypto, random, backend};
+  p1::Settings scratch;
+  std::vector<uint8_t> plain = std::vector<uint8_t>(8192);
+  uint32_t now = 1000;
+  std::string passkey = "correct-horse-battery";
+
+  uint8_t kdf_salt[p1::kKdfSaltSize] = {};  // the server's PBKDF2 salt, from a nonce reply
+
+  Page() {
+    calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+    backend.settings_.set(p1::SettingId::kMeterKey, "36C66639E48A8CA4D6BC8B282A793BBB");
+    backend.settings_.set(p1::SettingId::kMqttPassword, "mqtt-secret-pw");
+    Capture c;
+    calls.nonce(now);
+    calls.send(c);
+    std::string salt_hex = nlohmann::json::parse(c.text)["kdf_salt"];
+    p1::parse_hex_exact(p1::Span<const char>(salt_hex.data(), salt_hex.size()), p1::MutableByteSpan(kdf_salt, 16));
+  }
+  std::string nonce() {
+    Capture c;
+    calls.nonce(now);
+    calls.send(c);
+    return nlohmann::json::parse(c.text)["nonce"];
+  }
+  // One call as the browser makes it; returns status and the decrypted answer (or the error JSON).
+  std::pair<int, std::string> call(const std::string& request, const std::string& key, std::string nonce_hex = "",
+                                   uint32_t client = 1) {
+    if (nonce_hex.empty()) nonce_hex = nonce();
+    uint8_t nonce_bytes[p1::kNonceSize];
+    p1::parse_hex_exact(p1::Span<const char>(nonce_hex.data(), nonce_hex.size()), p1::MutableByteSpan(nonce_bytes, 16));
+    p1::PasskeyBox client_box(crypto, random);
+    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()), kdf_salt);
+    uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
+    std::vector<uint8_t> data(request.begin(), request.end());
+    client_box.seal(p1::ByteSpan(nonce_bytes, 16), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
+    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
+                       hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
+                       hex(tag, sizeof tag) + "\"}";
+    return raw(body, nonce_bytes, key, client);
+  }
+  std::pair<int, std::string> raw(std::string body, const uint8_t* nonce_bytes, const std::string& key,
+                                  uint32_t client = 1) {
+    auto reply = calls.call(client, ++now, p1::CharSpan(&body[0], body.size()),
+                            p1::MutableByteSpan(plain.data(), plain.size()), scratch);
+    Capture c;
+    calls.send(c);
+    EXPECT_EQ(c.text.size(), reply.length);
+    if (reply.status != 200) return {reply.status, c.text};
+    nlohmann::json sealed = nlohmann::json::parse(c.text);
+    auto bytes = [](const std::string& h) {
+      std::vector<uint8_t> out(h.size() / 2);
+      p1::parse_hex_exact(p1::Span<const char>(h.data(), h.size()), p1::MutableByteSpan(out.data(), out.size()));
+      return out;
+    };
+    std::vector<uint8_t> s = bytes(sealed["salt"]), i = bytes(sealed["iv"]), d = bytes(sealed["data"]),
+                         t = bytes(sealed["tag"]);
+    p1::PasskeyBox client_box(crypto, random);
+    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()), kdf_salt);
+    bool opened = client_box.open(s.data(), i.data(), p1::ByteSpan(nonce_bytes, 16),
+                                  p1::MutableByteSpan(d.data(), d.size()), t.data());
+    EXPECT_TRUE(opened);
+    return {reply.status, std::string(d.begin(), d.end())};
+  }
+};
+
+TEST(SealedCalls, AnswersEveryOperationSealed) {
+  Page page;
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", page.passkey), std::make_pair(200, std::string("{\"ok\":true}")));
+  EXPECT_EQ(page.call("{\"op\":\"values\"}", page.passkey).second, "{\"meters\":[{\"name\":\"m\"}]}");
+  auto settings = page.call("{\"op\":\"settings\"}", page.passkey);
+  ASSERT_EQ(settings.first, 200);
+  nlohmann::json j = nlohmann::json::parse(settings.second);
+  EXPECT_EQ(j["can_save"], true);
+  bool saw_key = false;
+  for (const auto& f : j["fields"]) {
+    if (f["key"] == "meter_key") {
+      saw_key = true;
+      EXPECT_EQ(f["set"], true);
+      EXPECT_FALSE(f.contains("value"));
+    }
+  }
+  EXPECT_TRUE(saw_key);
+  // The decrypted answers hold no secret.
+  EXPECT_EQ(settings.second.find("36C66639E48A8CA4D6BC8B282A793BBB"), std::string::npos);
+  EXPECT_EQ(settings.second.find("mqtt-secret-pw"), std::string::npos);
+  EXPECT_EQ(settings.second.find(page.passkey), std::string::npos);
+  page.call("{\"op\":\"restart\"}", page.passkey);
+  EXPECT_TRUE(page.backend.restarted);
+}
+
+TEST(SealedCalls, SaveValidatesEveryFieldAndKeepsUntouchedSecrets) {
+  Page page;
+  auto bad = page.call("{\"op\":\"save\",\"settings\":{\"mqtt_port\":\"99999\",\"nonsense\":\"1\",\"mqtt_base\":\"a\\/b\"}}",
+                       page.passkey);
+  nlohmann::json j = nlohmann::json::parse(bad.second);
+  EXPECT_EQ(j["errors"]["mqtt_port"], "expected a port number 1-65535");
+  EXPECT_EQ(j["errors"]["nonsense"], "unknown setting");
+  EXPECT_FALSE(j.contains("saved"));
+  EXPECT_EQ(page.backend.saves, 0) << "nothing is saved while a field is refused";
+  auto good = page.call(
+      "{\"op\":\"save\",\"settings\":{\"mqtt_base\":\"home\\/power \\u00e9\",\"meter_key\":\"\",\"mqtt_host\":\"broker.lan\"}}",
+      page.passkey);
+  j = nlohmann::json::parse(good.second);
+  EXPECT_FALSE(j.contains("saved"));
+  EXPECT_EQ(j["errors"]["mqtt_base"], "expected a topic without + or # and without leading or trailing /")
+      << "a base topic with a space is refused";
+  good = page.call("{\"op\":\"save\",\"settings\":{\"mqtt_base\":\"home\\/power\",\"meter_key\":\"\",\"mqtt_host\":\"broker.lan\"}}",
+                   page.passkey);
+  j = nlohmann::json::parse(good.second);
+  EXPECT_EQ(j["saved"], true) << good.second;
+  EXPECT_STREQ(page.backend.settings_.get(p1::SettingId::kMqttBase), "home/power");
+  EXPECT_STREQ(page.backend.settings_.get(p1::SettingId::kMeterKey), "36C66639E48A8CA4D6BC8B282A793BBB")
+      << "an empty secret keeps the stored one";
+}
+
+TEST(SealedCalls, RefusalsCarryTheirStatusAndMessage) {
+  Page page;
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", "wrong-passkey"),
+            std::make_pair(403, std::string("{\"error\":\"wrong passkey\"}")));
+  std::string n = page.nonce();
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", page.passkey, n).first, 200);
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", page.passkey, n),
+            std::make_pair(403, std::string("{\"error\":\"expired or reused request\"}")));
+  EXPECT_EQ(page.call("{\"op\":\"dance\"}", page.passkey),
+            std::make_pair(400, std::string("{\"error\":\"unknown operation\"}")));
+  EXPECT_EQ(page.call("not json", page.passkey), std::make_pair(400, std::string("{\"error\":\"malformed request\"}")));
+  uint8_t zero[16] = {};
+  for (const char* body : {"", "{}", "[1,2]", "{\"nonce\":\"zz\"}", "{\"nonce\":1,\"salt\":2}"}) {
+    EXPECT_EQ(page.raw(body, zero, page.passkey), std::make_pair(400, std::string("{\"error\":\"malformed request\"}")))
+        << body;
+  }
+  std::string huge(20000, 'a');
+  EXPECT_EQ(page.raw(huge, zero, page.passkey).first, 413);
+  // An expired nonce.
+  std::string old = page.nonce();
+  page.now += p1::NonceBook::kLifetimeMs + 10;
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", page.passkey, old).first, 403);
+}
+
+TEST(SealedCalls, WrongPasskeysLockTheClientOut) {
+  Page page;
+  for (int i = 0; i < p1::AttemptLimiter::kFreeFailures; ++i) EXPECT_EQ(page.call("{\"op\":\"login\"}", "guess", "", 9).first, 403);
+  auto locked = page.call("{\"op\":\"login\"}", page.passkey, "", 9);
+  EXPECT_EQ(locked.first, 429);
+  EXPECT_NE(locked.second.find("\"retry_after\":"), std::string::npos);
+  EXPECT_EQ(page.call("{\"op\":\"login\"}", page.passkey, "", 10).first, 200) << "another client is not locked";
+}
+
+TEST(SealedCalls, WithoutAPasskeyThePageIsDisabled) {
+  CountingRandom random;
+  p1::BearSslWebCrypto crypto;
+  Backend backend;
+  p1::SealedCalls calls(crypto, random, backend);
+  std::string body = "{}";
+  std::vector<uint8_t> plain(256);
+  p1::Settings scratch;
+  auto reply = calls.call(1, 1, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(plain.data(), plain.size()), scratch);
+  EXPECT_EQ(reply.status, 403);
+  Capture c;
+  calls.send(c);
+  EXPECT_EQ(c.text, "{\"error\":\"no passkey is set: the page is disabled\"}");
+}
+
+TEST(SealedCalls, AnAnswerLargerThanTheScratchIsRefusedNotTruncated) {
+  Page page;
+  page.plain.resize(64);
+  EXPECT_EQ(page.call("{\"op\":\"settings\"}", page.passkey),
+            std::make_pair(500, std::string("{\"error\":\"reply too large for this device\"}")));
+}
+
+}  // namespace
