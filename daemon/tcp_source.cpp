@@ -119,10 +119,13 @@ std::string TcpSource::connect_next() {
 std::string TcpSource::advance() {
   if (state_ == State::kResolving) {
     {
-      std::lock_guard<std::mutex> lock(resolution_->mutex);
-      if (resolution_->done) {
-        int rc = resolution_->rc;
-        addresses_ = std::move(resolution_->addresses);
+      // A reference of our own: resetting resolution_ below must not free
+      // the mutex while it is held.
+      std::shared_ptr<Resolution> resolution = resolution_;
+      std::lock_guard<std::mutex> lock(resolution->mutex);
+      if (resolution->done) {
+        int rc = resolution->rc;
+        addresses_ = std::move(resolution->addresses);
         resolution_.reset();  // the next open asks afresh
         if (rc != 0) {
           state_ = State::kClosed;
