@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
     p1d::Config config;
     int rc = build_config(run, config);
     if (rc != p1d::kExitOk) return rc;
+    p1d::warn_if_weak_web_key(config);
     if (run.check) {
       std::fputs(config.describe().c_str(), stdout);
       return p1d::kExitOk;

@@ -1,9 +1,12 @@
 #include "meter_runner.h"
 
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <chrono>
 #include <cstdio>
@@ -93,16 +96,66 @@ void MeterRunner::save_state() {
   if (std::rename(tmp.c_str(), state_path_.c_str()) != 0) std::remove(tmp.c_str());
 }
 
-void MeterRunner::open_source(int64_t now_ms) {
-  std::string error = source_->open();
-  if (error.empty()) {
-    P1_LOG_INFO("meter %s: reading %s", meter_.name.c_str(), source_->describe().c_str());
-    open_ = true;
-    stream_.reset();  // a new connection: forget buffered bytes and the framing, keep the frame counter
-    backoff_ms_ = 1000;
-    last_open_error_.clear();
+MeterRunner::~MeterRunner() { close_source(); }
+
+void MeterRunner::attach(int epoll_fd, uint64_t tag) {
+  unwatch();
+  epoll_fd_ = epoll_fd;
+  tag_ = tag;
+  watch();
+}
+
+void MeterRunner::unwatch() {
+  if (watched_fd_ >= 0 && !always_ready_ && epoll_fd_ >= 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, watched_fd_, nullptr);
+  watched_fd_ = -1;
+  watched_events_ = 0;
+  always_ready_ = false;
+}
+
+// Writability while a connection is being made, readability once open.
+void MeterRunner::watch() {
+  if (epoll_fd_ < 0) return;
+  int fd = open_ ? source_->fd() : -1;
+  uint32_t events = source_->connecting() ? EPOLLOUT : EPOLLIN;
+  if (fd == watched_fd_ && (fd < 0 || always_ready_ || events == watched_events_)) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = tag_;
+  if (fd >= 0 && fd == watched_fd_ && epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0) {
+    watched_events_ = events;
     return;
   }
+  unwatch();
+  if (fd < 0) return;
+  watched_fd_ = fd;
+  watched_events_ = events;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    // Regular files cannot be waited on: they are always ready.
+    if (errno == EPERM) {
+      always_ready_ = true;
+    } else {
+      P1_LOG_WARN("meter %s: cannot wait on %s: %s", meter_.name.c_str(), source_->describe().c_str(),
+                  std::strerror(errno));
+      always_ready_ = true;  // polled on every pass rather than never
+    }
+  }
+}
+
+void MeterRunner::close_source() {
+  unwatch();  // first: the number is still ours
+  if (source_) source_->close();
+  open_ = false;
+}
+
+void MeterRunner::opened() {
+  P1_LOG_INFO("meter %s: reading %s", meter_.name.c_str(), source_->describe().c_str());
+  stream_.reset();  // a new connection: forget buffered bytes and the framing, keep the frame counter
+  backoff_ms_ = 1000;
+  last_open_error_.clear();
+}
+
+void MeterRunner::open_failed(const std::string& error, int64_t now_ms) {
+  close_source();
   if (error != last_open_error_) {
     P1_LOG_WARN("meter %s: %s; retrying", meter_.name.c_str(), error.c_str());
     last_open_error_ = error;
@@ -111,14 +164,38 @@ void MeterRunner::open_source(int64_t now_ms) {
   backoff_ms_ = std::min(backoff_ms_ * 2, 30000);
 }
 
-void MeterRunner::service(bool readable, bool hangup, int64_t now_ms) {
+void MeterRunner::open_source(int64_t now_ms) {
+  std::string error = source_->open();
+  if (!error.empty()) {
+    open_failed(error, now_ms);
+    return;
+  }
+  open_ = true;
+  if (!source_->connecting()) opened();
+  watch();
+}
+
+void MeterRunner::service(bool ready, bool hangup, int64_t now_ms) {
   now_ms_ = now_ms;
   if (finished_) return;
   if (!open_) {
     if (now_ms >= next_open_ms_) open_source(now_ms);
     return;
   }
-  if (!readable) return;
+  if (source_->connecting()) {
+    // advance() may close the socket and try the next address: unregister
+    // while the descriptor is still this source's.
+    unwatch();
+    std::string error = source_->advance();
+    if (!error.empty()) {
+      open_failed(error, now_ms);
+      return;
+    }
+    if (!source_->connecting()) opened();
+    watch();
+    return;
+  }
+  if (!ready) return;
   uint8_t buffer[4096];
   for (int i = 0; i < 16; ++i) {  // bounded, so one busy meter cannot starve the others
     long n = source_->read(buffer, sizeof buffer);
@@ -132,8 +209,7 @@ void MeterRunner::service(bool readable, bool hangup, int64_t now_ms) {
     while (p1::StreamEvent e = stream_.finish()) {
       if (e.kind == p1::StreamEvent::Kind::kReading) on_reading(stream_.reading());
     }
-    source_->close();
-    open_ = false;
+    close_source();
     if (n == -2) {
       finished_ = true;
       P1_LOG_INFO("meter %s: end of %s", meter_.name.c_str(), source_->describe().c_str());
@@ -298,7 +374,7 @@ std::string MeterRunner::status_json(uint64_t queue, uint64_t published, uint64_
   report.meter = meter_.name.c_str();
   std::string source = source_->describe();
   report.source = source.c_str();
-  report.connected = open_;
+  report.connected = open_ && !source_->connecting();
   report.counters = &stream_.counters();
   report.queued = queued_;
   report.queue = queue;

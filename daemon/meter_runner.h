@@ -24,9 +24,22 @@ class MeterRunner {
   MeterRunner(const MeterConfig& meter, const Config& config, MessageQueue& queue,
               std::string bridge_availability_topic);
 
+  ~MeterRunner();
+  // The run loop's epoll set: the runner adds its descriptor under `tag`
+  // whenever its source opens (or a connection attempt changes socket) and
+  // removes it before every close, while the number is still its own. A
+  // descriptor number that another source gets next can then never lose that
+  // source's registration, nor keep a dead one.
+  void attach(int epoll_fd, uint64_t tag);
   int fd() const { return source_ && open_ ? source_->fd() : -1; }
-  // Reads what is available (if readable) and reopens a lost source in time.
-  void service(bool readable, bool hangup, int64_t now_ms);
+  // A regular file (epoll cannot wait on it): service it on every pass.
+  bool always_ready() const { return always_ready_; }
+  // Opening, connecting or waiting to reopen: service it on the loop's timer.
+  bool needs_tick() const { return !finished_ && (!open_ || source_->connecting()); }
+  // An event on its descriptor (`ready`; with `hangup` on EPOLLHUP/ERR), or
+  // the timer (ready false): reads what is available, moves a connection
+  // along, and reopens a lost source in time.
+  void service(bool ready, bool hangup, int64_t now_ms);
   // The meter's availability, then Home Assistant discovery for the fields it
   // sends, retained; at every (re)connect and when the meter number or the
   // fields change. Keyed by the meter number, which is remembered in the
@@ -50,6 +63,11 @@ class MeterRunner {
   void on_bytes(const uint8_t* data, size_t size);
   void on_reading(const p1::Reading& reading);
   void open_source(int64_t now_ms);
+  void opened();
+  void open_failed(const std::string& error, int64_t now_ms);
+  void close_source();
+  void watch();
+  void unwatch();
   void load_state();
   void save_state();
   void publish_availability(MqttClient& mqtt);
@@ -62,7 +80,12 @@ class MeterRunner {
   std::unique_ptr<ByteSource> source_;
   p1::DefaultAesGcm gcm_;
   p1::MeterStream stream_;
-  bool open_ = false;
+  bool open_ = false;  // open, or connecting
+  int epoll_fd_ = -1;
+  uint64_t tag_ = 0;
+  int watched_fd_ = -1;  // registered with epoll_fd_ (always still open while set)
+  uint32_t watched_events_ = 0;
+  bool always_ready_ = false;
   bool finished_ = false;
   int64_t next_open_ms_ = 0;
   int backoff_ms_ = 1000;

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -16,6 +17,7 @@
 #include "meter_runner.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
+#include "p1/device/web/secure_exchange.h"
 #include "state_dir.h"
 #include "web_server.h"
 
@@ -35,6 +37,15 @@ int64_t now_ms() {
 
 constexpr int64_t kFlushTimeoutMs = 10000;
 }  // namespace
+
+void warn_if_weak_web_key(const Config& config) {
+  const std::string& key = config.web.key;
+  if (!config.web.enabled || key.empty() || !p1::is_weak_passkey(p1::Span<const char>(key.data(), key.size()))) return;
+  P1_LOG_WARN("web: the web key is weak (shorter than %zu characters, or only one kind of character): anyone who "
+              "records one request of the page can try keys offline. A longer key mixing letters, digits or words "
+              "is safer; `p1bridge setup` generates one when the answer is empty.",
+              p1::kStrongPasskeyLength);
+}
 
 int run_gateway(Config config, const std::string& config_path, char** argv) {
   LogLevel level = LogLevel::kInfo;
@@ -100,48 +111,54 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   auto status_of = [&](const MeterRunner& m) { return m.status_json(queue.size(), mqtt.published(), queue.dropped()); };
   int64_t next_web_status = 0;
   // epoll, not poll: with a thousand meters, scanning every descriptor on
-  // each wake-up would cost more than decoding the telegrams.
+  // each wake-up would cost more than decoding the telegrams. Each meter
+  // keeps its own registration (MeterRunner::attach): it adds its descriptor
+  // when it opens and removes it before it closes, so descriptor numbers
+  // reused by another meter never cross.
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  std::vector<int> registered(meters.size(), -1);
-  int mqtt_registered = -1;
-  uint32_t mqtt_events = 0;
+  for (size_t i = 0; i < meters.size(); ++i) meters[i]->attach(epoll_fd, i);
+  // libmosquitto closes its socket itself, and the number may belong to a
+  // meter's new connection before the loop hears of it: the MQTT socket is
+  // known by its inode too, and its old registration removed only while the
+  // number still names that socket.
+  struct Watched {
+    int fd = -1;
+    dev_t dev = 0;
+    ino_t ino = 0;
+    uint32_t events = 0;
+  } mqtt_watch;
   constexpr uint64_t kMqttTag = UINT64_MAX;
-  std::vector<char> hangup(meters.size(), 0), always_ready(meters.size(), 0);
+  std::vector<char> hangup(meters.size(), 0);
 
   int64_t next_status = now_ms() + config.status_interval * 1000LL;
   int64_t next_reopen_check = 0;
   while (!g_stop) {
-    for (size_t i = 0; i < meters.size(); ++i) {
-      int fd = meters[i]->fd();
-      if (fd == registered[i]) continue;
-      if (registered[i] >= 0) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, registered[i], nullptr);
-      always_ready[i] = 0;
-      if (fd >= 0) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.u64 = i;
-        // Regular files cannot be polled: they are always ready.
-        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) always_ready[i] = 1;
-      }
-      registered[i] = fd;
-    }
     int mqtt_fd = mqtt.socket();
     uint32_t wanted = EPOLLIN | (mqtt.wants_write() ? EPOLLOUT : 0u);
-    if (mqtt_fd != mqtt_registered || wanted != mqtt_events) {
-      if (mqtt_registered >= 0 && mqtt_fd != mqtt_registered) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, mqtt_registered, nullptr);
-      if (mqtt_fd >= 0) {
+    struct stat st {};
+    bool same = mqtt_fd >= 0 && mqtt_fd == mqtt_watch.fd && fstat(mqtt_fd, &st) == 0 && st.st_dev == mqtt_watch.dev &&
+                st.st_ino == mqtt_watch.ino;
+    if (!same) {
+      struct stat old {};
+      if (mqtt_watch.fd >= 0 && fstat(mqtt_watch.fd, &old) == 0 && old.st_dev == mqtt_watch.dev &&
+          old.st_ino == mqtt_watch.ino) {
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, mqtt_watch.fd, nullptr);
+      }
+      mqtt_watch = Watched();
+      if (mqtt_fd >= 0 && fstat(mqtt_fd, &st) == 0) {
         epoll_event ev{};
         ev.events = wanted;
         ev.data.u64 = kMqttTag;
-        if (epoll_ctl(epoll_fd, mqtt_fd == mqtt_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, mqtt_fd, &ev) != 0) {
-          epoll_ctl(epoll_fd, EPOLL_CTL_ADD, mqtt_fd, &ev);
-        }
+        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, mqtt_fd, &ev) == 0) mqtt_watch = Watched{mqtt_fd, st.st_dev, st.st_ino, wanted};
       }
-      mqtt_registered = mqtt_fd;
-      mqtt_events = wanted;
+    } else if (wanted != mqtt_watch.events) {
+      epoll_event ev{};
+      ev.events = wanted;
+      ev.data.u64 = kMqttTag;
+      if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, mqtt_fd, &ev) == 0) mqtt_watch.events = wanted;
     }
     epoll_event events[256];
-    bool any_file = std::find(always_ready.begin(), always_ready.end(), 1) != always_ready.end();
+    bool any_file = std::any_of(meters.begin(), meters.end(), [](const auto& m) { return m->always_ready(); });
     int n = epoll_wait(epoll_fd, events, 256, any_file ? 0 : 100);
     bool mqtt_read = false, mqtt_write = false;
     std::vector<size_t> ready;
@@ -166,15 +183,17 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       hangup[i] = 0;
       if (mqtt.connected() && meters[i]->needs_announce()) meters[i]->announce(mqtt);
     }
-    for (size_t i = 0; i < meters.size(); ++i) {
-      if (always_ready[i]) meters[i]->service(true, false, now);
+    for (auto& m : meters) {
+      if (m->always_ready()) m->service(true, false, now);
     }
     for (auto& m : meters) m->tick(mqtt, now);  // availability of quiet meters, repeated warnings
-    // Closed sources reopen on their own schedule.
+    // Closed sources reopen on their own schedule; connections under way
+    // (a name resolving, a handshake) are checked for their answer and
+    // their deadline.
     if (now >= next_reopen_check) {
       next_reopen_check = now + 100;
       for (auto& m : meters) {
-        if (m->fd() < 0) m->service(false, false, now);
+        if (m->needs_tick()) m->service(false, false, now);
       }
     }
     mqtt.pump();
@@ -204,6 +223,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     for (auto& m : meters) all_finished = all_finished && m->finished();
     if (all_finished && queue.size() == 0) break;  // a replayed capture is fully delivered
   }
+  for (auto& m : meters) m->attach(-1, 0);  // before the epoll set goes
   close(epoll_fd);
 
   // Shutdown: deliver what is queued (for a while), then leave cleanly.

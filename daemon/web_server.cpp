@@ -4,8 +4,13 @@
 #include <cstring>
 
 #include <httplib.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "linux_platform.h"
 #include "log.h"
@@ -65,6 +70,35 @@ uint32_t client_id(const std::string& address) {
   return h;
 }
 
+// Save writes <config>.tmp beside the config and renames it over the file, so
+// it needs the folder writable. Tried once at start with a scratch file (not
+// access(): that ignores read-only mounts such as systemd's ProtectSystem=),
+// so the page can say at once that Save is off and how to fix it, rather
+// than fail when the user clicks. Empty if the folder is writable.
+std::string save_blocked_reason(const std::string& config_path) {
+  size_t slash = config_path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : config_path.substr(0, slash);
+  std::string probe = dir + "/.p1bridge-save-check-XXXXXX";
+  int fd = mkostemp(&probe[0], O_CLOEXEC);
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return {};
+  }
+  int error = errno;
+  std::string user = "the user p1bridge runs as";
+  if (const passwd* pw = getpwuid(geteuid())) user = pw->pw_name;
+  std::string why = "Save is off: p1bridge cannot write to " + dir + " (" + std::strerror(error) + ").";
+  if (error == EROFS) {
+    return why + " The folder is read-only for this service: run p1bridge with the shipped systemd unit, whose "
+                 "ConfigurationDirectory=p1bridge keeps /etc/p1bridge writable (or keep the config in a writable "
+                 "folder), then restart p1bridge.";
+  }
+  return why + " Make the folder and the config file belong to " + user + " (sudo chown -R " + user + ": " + dir +
+         " && sudo chmod 700 " + dir + "; the shipped systemd unit runs as p1bridge with "
+         "ConfigurationDirectory=p1bridge), then restart p1bridge.";
+}
+
 void common_headers(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -91,10 +125,21 @@ struct WebServer::Impl final : p1::WebBackend {
   p1::Settings shown;
   p1::Settings scratch;
 
+  std::string save_blocked;  // why Save cannot work, found at start
+
   Impl(const Config& c, std::string path, WebState& s, std::atomic<bool>& r)
       : config(c), config_path(std::move(path)), state(s), restart(r) {
-    calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()));
+    // PBKDF2 once per start (a few milliseconds here).
+    if (!calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()))) {
+      P1_LOG_ERROR("web: cannot derive the page's key from the web key; the page stays locked");
+    }
     shown = settings_from_config(config);
+    if (config_path.empty()) {
+      save_blocked = "p1bridge was started without --config: nothing to save to";
+    } else {
+      save_blocked = save_blocked_reason(config_path);
+      if (!save_blocked.empty()) P1_LOG_WARN("web: %s", save_blocked.c_str());
+    }
   }
 
   void write_values(p1::TextBuffer& out) override {
@@ -103,9 +148,7 @@ struct WebServer::Impl final : p1::WebBackend {
   }
   const p1::Settings& settings() override { return shown; }
   bool is_device() const override { return false; }
-  const char* save_unavailable() const override {
-    return config_path.empty() ? "p1bridge was started without --config: nothing to save to" : nullptr;
-  }
+  const char* save_unavailable() const override { return save_blocked.empty() ? nullptr : save_blocked.c_str(); }
   const char* save(const p1::Settings& before, const p1::Settings& after) override {
     static thread_local std::string error;
     error = save_settings(config_path, &before, after);
@@ -164,9 +207,9 @@ std::string WebServer::start() {
                    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
     res.set_content(reinterpret_cast<const char*>(p1web::kIndexHtmlGz), p1web::kIndexHtmlGzSize, "text/html; charset=utf-8");
   });
-  s.server.Get("/api/nonce", [this](const httplib::Request&, httplib::Response& res) {
+  s.server.Get("/api/nonce", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->reply(res, impl_->calls.nonce(now_ms()));
+    impl_->reply(res, impl_->calls.nonce(client_id(req.remote_addr), now_ms()));
   });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
   s.server.set_payload_max_length(64 * 1024);

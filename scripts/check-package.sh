@@ -43,6 +43,9 @@ conf=/etc/p1bridge/p1bridge.toml
 [ "$(stat -c '%a %U' "$conf")" = "600 p1bridge" ] || fail "$conf is $(stat -c '%a %U:%G' "$conf"), want 600 p1bridge"
 dpkg-query -W -f='${Conffiles}\n' p1bridge | grep -q "$conf" || fail "$conf is not a conffile"
 check "$conf: conffile, mode 600, owner p1bridge"
+[ "$(stat -c '%a %U' /etc/p1bridge)" = "700 p1bridge" ] ||
+  fail "/etc/p1bridge is $(stat -c '%a %U:%G' /etc/p1bridge), want 700 p1bridge (the page's Save writes there)"
+check "/etc/p1bridge: mode 700, owner p1bridge (Save can write the config)"
 [ "$(stat -c '%U' /var/lib/p1bridge)" = p1bridge ] || fail "/var/lib/p1bridge is not owned by p1bridge"
 check "state directory /var/lib/p1bridge owned by p1bridge"
 "${sudo_cmd[@]}" /usr/bin/p1bridge run --check --config "$conf" | sed 's/^/  /' || fail "p1bridge run --check --config $conf"

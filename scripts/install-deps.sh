@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libbenchmark-dev      # tests, benchmarks
   clang libclang-rt-14-dev           # libFuzzer with ASan/UBSan
   valgrind                           # docs/performance.md measurements
+  systemd                            # systemd-analyze verify/security of daemon/p1bridge.service
   gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf  # the core compiled for the ESP8266
 )
 

@@ -5,6 +5,8 @@
 
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
+#include "p1/crypto/web_crypto.h"
+#include "p1/device/web/secure_exchange.h"
 #include "p1/base/hex.h"
 #include "p1/dlms/data_notification.h"
 #include "p1/output/output_format.h"
@@ -87,5 +89,22 @@ void BM_JsonOnly(benchmark::State& state) {
 BENCHMARK(BM_JsonOnly);
 
 }  // namespace
+
+// The web passkey's work factor: PBKDF2-HMAC-SHA256 with the iterations the
+// server pays once per start and an attacker per guess (docs/security.md).
+template <typename Crypto>
+void BM_PasskeyPbkdf2(benchmark::State& state) {
+  Crypto crypto;
+  const char passkey[] = "correct horse battery";
+  uint8_t salt[p1::kKdfSaltSize] = {1, 2, 3};
+  uint8_t key[32];
+  for (auto _ : state) {
+    crypto.pbkdf2_sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(passkey), sizeof passkey - 1),
+                         p1::ByteSpan(salt, sizeof salt), p1::kPasskeyIterations, p1::MutableByteSpan(key, 32));
+    benchmark::DoNotOptimize(key);
+  }
+}
+BENCHMARK_TEMPLATE(BM_PasskeyPbkdf2, p1::BearSslWebCrypto)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PasskeyPbkdf2, p1::MbedTlsWebCrypto)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -62,6 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Collect nonce_reply;
   calls.nonce(1);
   calls.send(nonce_reply);
+  // {"nonce":"<32 hex>","kdf_salt":"<32 hex>"}: the page stretches the passkey with that salt.
+  uint8_t kdf_salt[p1::kKdfSaltSize];
+  p1::parse_hex_exact(p1::Span<const char>(nonce_reply.text.data() + 56, 32), p1::MutableByteSpan(kdf_salt, sizeof kdf_salt));
   std::string body;
   if (data[0] & 1) {
     // A well-sealed request around the fuzzer's plaintext.
@@ -70,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     p1::parse_hex_exact(p1::Span<const char>(nonce_hex.data(), 32), p1::MutableByteSpan(nonce, sizeof nonce));
     std::string plain(reinterpret_cast<const char*>(data + 1), size - 1);
     p1::PasskeyBox box(crypto, random);
-    box.set_passkey(p1::Span<const char>(kPasskey, sizeof kPasskey - 1));
+    box.set_passkey(p1::Span<const char>(kPasskey, sizeof kPasskey - 1), kdf_salt);
     uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
     box.seal(p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(reinterpret_cast<uint8_t*>(&plain[0]), plain.size()),
              salt, iv, tag);
@@ -109,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint8_t request_nonce[p1::kNonceSize];
     p1::parse_hex_exact(p1::Span<const char>(nonce_hex.data(), 32), p1::MutableByteSpan(request_nonce, 16));
     p1::PasskeyBox box(crypto, random);
-    box.set_passkey(p1::Span<const char>(kPasskey, sizeof kPasskey - 1));
+    box.set_passkey(p1::Span<const char>(kPasskey, sizeof kPasskey - 1), kdf_salt);
     if (!box.open(salt, iv, p1::ByteSpan(request_nonce, 16), p1::MutableByteSpan(plain.data(), plain.size()), tag)) {
       __builtin_trap();  // a reply the page cannot open
     }

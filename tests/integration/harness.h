@@ -25,8 +25,10 @@ class Process {
   Process() = default;
   Process(const Process&) = delete;
   ~Process();
-  // Starts argv[0] with stdout/stderr to `log_path`.
-  bool start(const std::vector<std::string>& argv, const std::string& log_path);
+  // Starts argv[0] with stdout/stderr to `log_path`; `env` ("NAME=value")
+  // is added to this process's environment.
+  bool start(const std::vector<std::string>& argv, const std::string& log_path,
+             const std::vector<std::string>& env = {});
   // SIGTERM, then wait; returns the exit status (or -1 on timeout -> SIGKILL).
   int stop(int timeout_ms = 15000);
   // Waits for a natural exit.

@@ -54,12 +54,14 @@ std::string call(int port, const std::string& passkey, const std::string& reques
   httplib::Client client("127.0.0.1", port);
   auto nonce_reply = client.Get("/api/nonce");
   if (!nonce_reply || nonce_reply->status != 200) return "";
-  std::string nonce_hex = nlohmann::json::parse(nonce_reply->body)["nonce"];
+  nlohmann::json nonce_json = nlohmann::json::parse(nonce_reply->body);
+  std::string nonce_hex = nonce_json["nonce"];
   std::vector<uint8_t> nonce = bytes(nonce_hex);
+  std::vector<uint8_t> kdf_salt = bytes(nonce_json["kdf_salt"]);  // the server's PBKDF2 salt
   p1d::LinuxRandom random;
   p1::BearSslWebCrypto crypto;
   p1::PasskeyBox box(crypto, random);
-  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data());
   std::vector<uint8_t> data(request.begin(), request.end());
   uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
   box.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);

@@ -229,4 +229,19 @@ TEST(CliDecode, TelegramsBeforeABadCharacterAreDecodedWhereverItFalls) {
   EXPECT_NE(r.err.find("offset " + std::to_string(hex.size() + 1)), std::string::npos) << r.err;
 }
 
+// `p1bridge run` accepts a weak web key typed by hand but says so (--check
+// goes through the same start-up).
+TEST(CliRun, AWeakWebKeyIsWarnedAboutNotRefused) {
+  std::string base = std::string("run --port /dev/null --key ") + kKey + " --check --web-key ";
+  CliRun weak = run(base + "abcd1234");
+  EXPECT_EQ(weak.status, 0) << weak.err;
+  EXPECT_NE(weak.err.find("the web key is weak"), std::string::npos) << weak.err;
+  EXPECT_EQ(weak.err.find("abcd1234"), std::string::npos) << "the key itself is never logged";
+  CliRun strong = run(base + "'correct horse battery staple'");
+  EXPECT_EQ(strong.status, 0) << strong.err;
+  EXPECT_EQ(strong.err.find("weak"), std::string::npos) << strong.err;
+  CliRun off = run(base + "abcd1234 --no-web");
+  EXPECT_EQ(off.err.find("weak"), std::string::npos) << "no page, no warning: " << off.err;
+}
+
 }  // namespace

@@ -335,7 +335,12 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     uint8_t salt[p1::kSaltSize] = {1}, iv[p1::WebCrypto::kIvSize] = {2}, tag[p1::WebCrypto::kTagSize];
     std::vector<uint8_t> data(request.begin(), request.end());
     p1::PasskeyBox client(crypto, random);
-    client.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()));
+    // The page stretches the passkey with the PBKDF2 salt of the nonce reply.
+    ASSERT_EQ(nonce_reply.text.substr(42, 14), "\",\"kdf_salt\":\"") << nonce_reply.text;
+    uint8_t kdf_salt[p1::kKdfSaltSize];
+    ASSERT_TRUE(p1::parse_hex_exact(p1::Span<const char>(nonce_reply.text.data() + 56, 32),
+                                    p1::MutableByteSpan(kdf_salt, sizeof kdf_salt)));
+    client.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()), kdf_salt);
     client.seal_with(salt, iv, p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(data.data(), data.size()), tag);
     std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
                        hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +

@@ -55,10 +55,17 @@ struct Page {
   uint32_t now = 1000;
   std::string passkey = "correct-horse-battery";
 
+  uint8_t kdf_salt[p1::kKdfSaltSize] = {};  // the server's PBKDF2 salt, from a nonce reply
+
   Page() {
     calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
     backend.settings_.set(p1::SettingId::kMeterKey, "36C66639E48A8CA4D6BC8B282A793BBB");
     backend.settings_.set(p1::SettingId::kMqttPassword, "mqtt-secret-pw");
+    Capture c;
+    calls.nonce(now);
+    calls.send(c);
+    std::string salt_hex = nlohmann::json::parse(c.text)["kdf_salt"];
+    p1::parse_hex_exact(p1::Span<const char>(salt_hex.data(), salt_hex.size()), p1::MutableByteSpan(kdf_salt, 16));
   }
   std::string nonce() {
     Capture c;
@@ -73,7 +80,7 @@ struct Page {
     uint8_t nonce_bytes[p1::kNonceSize];
     p1::parse_hex_exact(p1::Span<const char>(nonce_hex.data(), nonce_hex.size()), p1::MutableByteSpan(nonce_bytes, 16));
     p1::PasskeyBox client_box(crypto, random);
-    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()));
+    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()), kdf_salt);
     uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
     std::vector<uint8_t> data(request.begin(), request.end());
     client_box.seal(p1::ByteSpan(nonce_bytes, 16), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
@@ -99,7 +106,7 @@ struct Page {
     std::vector<uint8_t> s = bytes(sealed["salt"]), i = bytes(sealed["iv"]), d = bytes(sealed["data"]),
                          t = bytes(sealed["tag"]);
     p1::PasskeyBox client_box(crypto, random);
-    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()));
+    client_box.set_passkey(p1::Span<const char>(key.data(), key.size()), kdf_salt);
     bool opened = client_box.open(s.data(), i.data(), p1::ByteSpan(nonce_bytes, 16),
                                   p1::MutableByteSpan(d.data(), d.size()), t.data());
     EXPECT_TRUE(opened);

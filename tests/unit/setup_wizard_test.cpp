@@ -1,9 +1,17 @@
 // The setup wizard as a person types at it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "p1/device/setup_wizard.h"
+#include "p1/device/web/secure_exchange.h"
 
 namespace {
 
@@ -142,6 +150,81 @@ TEST(SetupWizard, DeviceAlsoAsksForWifi) {
   EXPECT_NE(out.text.find("expected 8 to 63 characters"), std::string::npos);
   EXPECT_STREQ(wizard.result().get(SettingId::kWifiSsid), "MyWifi");
   EXPECT_STREQ(wizard.result().get(SettingId::kWifiPassword), "longenough");
+}
+
+}  // namespace
+
+namespace {
+
+struct PrngRandom final : p1::RandomSource {
+  std::mt19937 rng{12345};
+  void fill(p1::MutableByteSpan out) override {
+    for (uint8_t& b : out) b = static_cast<uint8_t>(rng() >> 24);
+  }
+};
+
+TEST(SetupWizard, GeneratedWebKeysCarryAtLeast80BitsEachLetterEquallyLikely) {
+  // Many keys from one (seeded, so repeatable) random stream. Bytes reduced
+  // modulo the 57 letters would make the first 28 a quarter likelier than
+  // the rest; unbiased letters stay within a few percent of each other.
+  Capture out;
+  PrngRandom random;
+  p1::SetupWizard wizard(out, random, false);
+  std::map<char, size_t> seen;
+  size_t length = 0;
+  for (int i = 0; i < 15000; ++i) {
+    wizard.start(p1::Settings(), false, 0);
+    for (char c : enters(linux_fields())) wizard.feed(c, 1);
+    std::string key = wizard.result().get(SettingId::kWebKey);
+    ASSERT_GE(key.size(), 16u);
+    length = key.size();
+    for (char c : key) ++seen[c];
+    if (out.text.size() > 100000) out.text.clear();
+  }
+  double bits = static_cast<double>(length) * std::log2(static_cast<double>(seen.size()));
+  EXPECT_GE(bits, 80.0) << length << " characters from " << seen.size();
+  size_t least = SIZE_MAX, most = 0;
+  for (const auto& [c, n] : seen) {
+    least = std::min(least, n);
+    most = std::max(most, n);
+  }
+  EXPECT_LE(static_cast<double>(most), 1.12 * static_cast<double>(least))
+      << "some letters are likelier than others: " << most << " vs " << least;
+}
+
+// The web key comes after host, port, fingerprint, user, password, client
+// id, base and mode.
+std::string wizard_output_for_web_key(const std::string& key) {
+  Session s;
+  s.wizard.start(p1::Settings(), false, 0);
+  s.type(enters(8));
+  s.type(key + "\r");
+  s.type(enters(linux_fields() - 9));
+  EXPECT_EQ(s.wizard.outcome(), Outcome::kSaved);
+  EXPECT_EQ(s.wizard.result().get(SettingId::kWebKey), key) << "a weak key is warned about, not refused";
+  return s.out.text;
+}
+
+TEST(SetupWizard, AWeakWebKeyTypedByHandIsAcceptedWithAWarning) {
+  for (const char* weak : {"abcd1234", "short-Key1", "onlylowercaseletters", "123456789012345", "ABCDEFGHIJKLMNOP"}) {
+    SCOPED_TRACE(weak);
+    EXPECT_NE(wizard_output_for_web_key(weak).find("Weak key:"), std::string::npos);
+  }
+  for (const char* strong : {"correct horse battery staple", "Tr0ub4dor&3x", "k3ys-and-words"}) {
+    SCOPED_TRACE(strong);
+    EXPECT_EQ(wizard_output_for_web_key(strong).find("Weak key"), std::string::npos);
+  }
+}
+
+TEST(PasskeyStrength, ShortOrOneKindOfCharacterIsWeak) {
+  auto weak = [](const char* key) { return p1::is_weak_passkey(p1::Span<const char>(key, std::strlen(key))); };
+  EXPECT_TRUE(weak(""));
+  EXPECT_TRUE(weak("Ab1!Ab1!Ab1"));  // 11 characters
+  EXPECT_FALSE(weak("Ab1!Ab1!Ab1!"));
+  EXPECT_TRUE(weak("abcdefghijklmnopqrstuvwxyz"));
+  EXPECT_TRUE(weak("!!!!!!!!!!!!!!"));
+  EXPECT_FALSE(weak("abcdefghijk1"));
+  EXPECT_FALSE(weak("correct horse"));  // letters and a space
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
-// ChaCha20-Poly1305, HKDF-SHA256 and SHA-256 on both backends with the RFC
-// vectors, and the web exchange against a vector computed independently
-// (testdata/web-exchange-vector.json; the JavaScript side checks the same).
+// ChaCha20-Poly1305, HKDF-SHA256, HMAC-SHA256, PBKDF2-HMAC-SHA256 and SHA-256
+// on both backends with the RFC vectors, and the web exchange against a
+// vector computed independently (testdata/web-exchange-vector.json; the
+// JavaScript side checks the same).
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstring>
 #include <random>
+#include <vector>
 
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/secure_exchange.h"
@@ -64,6 +68,40 @@ TYPED_TEST(WebCryptoBackend, Rfc5869HkdfCase1AndSha256) {
             "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
 }
 
+TYPED_TEST(WebCryptoBackend, Rfc4231HmacSha256) {
+  typename TypeParam::type crypto;
+  auto hmac = [&](const Bytes& key, const std::string& data) {
+    uint8_t out[32];
+    crypto.hmac_sha256(p1::ByteSpan(key.data(), key.size()),
+                       p1::ByteSpan(reinterpret_cast<const uint8_t*>(data.data()), data.size()), out);
+    return p1enc::to_hex(Bytes(out, out + 32));
+  };
+  EXPECT_EQ(hmac(Bytes(20, 0x0b), "Hi There"), "B0344C61D8DB38535CA8AFCEAF0BF12B881DC200C9833DA726E9376C2E32CFF7");
+  EXPECT_EQ(hmac(Bytes{'J', 'e', 'f', 'e'}, "what do ya want for nothing?"),
+            "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843");
+  // Case 6: a key longer than the block is hashed first.
+  EXPECT_EQ(hmac(Bytes(131, 0xaa), "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60E431591EE0B67F0D8A26AACBF5B77F8E0BC6213728C5140546040F0EE37F54");
+}
+
+TYPED_TEST(WebCryptoBackend, Rfc7914Pbkdf2HmacSha256) {
+  typename TypeParam::type crypto;
+  auto pbkdf2 = [&](const std::string& password, const std::string& salt, uint32_t iterations) {
+    Bytes out(64);
+    EXPECT_TRUE(crypto.pbkdf2_sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(password.data()), password.size()),
+                                     p1::ByteSpan(reinterpret_cast<const uint8_t*>(salt.data()), salt.size()),
+                                     iterations, p1::MutableByteSpan(out.data(), out.size())));
+    return p1enc::to_hex(out);
+  };
+  // Two output blocks each, so the block index is exercised too.
+  EXPECT_EQ(pbkdf2("passwd", "salt", 1),
+            "55AC046E56E3089FEC1691C22544B605F94185216DDE0465E68B9D57C20DACBC49CA9CCCF179B645991664B39D77EF317C71B845B"
+            "1E30BD509112041D3A19783");
+  EXPECT_EQ(pbkdf2("Password", "NaCl", 80000),
+            "4DDCD8F60B98BE21830CEE5EF22701F9641A4418D04C0414AEFF08876B34AB56A1D425A1225833549ADB841B51C9B3176A272BDEB"
+            "BA1D078478F62B397F33C8D");
+}
+
 struct CountingRandom final : p1::RandomSource {
   uint8_t next = 1;
   void fill(p1::MutableByteSpan out) override {
@@ -77,7 +115,16 @@ TYPED_TEST(WebCryptoBackend, ExchangeMatchesTheIndependentVector) {
   CountingRandom random;
   p1::PasskeyBox box(crypto, random);
   std::string passkey = v["passkey"];
-  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+  ASSERT_EQ(v["iterations"], p1::kPasskeyIterations);
+  ASSERT_EQ(v["info"], p1::kExchangeInfo);
+  Bytes kdf_salt = from_hex(v["kdf_salt"]);
+  // The long-term key K, then the message sealed under HKDF(K, salt).
+  Bytes k(32);
+  ASSERT_TRUE(crypto.pbkdf2_sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(passkey.data()), passkey.size()),
+                                   p1::ByteSpan(kdf_salt.data(), kdf_salt.size()), p1::kPasskeyIterations,
+                                   p1::MutableByteSpan(k.data(), k.size())));
+  EXPECT_EQ(k, from_hex(v["long_term_key"]));
+  ASSERT_TRUE(box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data()));
   Bytes salt = from_hex(v["salt"]), iv = from_hex(v["iv"]), aad = from_hex(v["aad"]);
   std::string text = v["plaintext"];
   Bytes data(text.begin(), text.end());
@@ -93,7 +140,13 @@ TYPED_TEST(WebCryptoBackend, ExchangeMatchesTheIndependentVector) {
   aad[0] ^= 1;
   EXPECT_FALSE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(copy.data(), copy.size()), tag));
   aad[0] ^= 1;
-  box.set_passkey(p1::Span<const char>("wrong", 5));
+  // The same passkey under another PBKDF2 salt is another key.
+  Bytes other_salt = kdf_salt;
+  other_salt[0] ^= 1;
+  box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), other_salt.data());
+  Bytes copy2 = data;
+  EXPECT_FALSE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(copy2.data(), copy2.size()), tag));
+  box.set_passkey(p1::Span<const char>("wrong", 5), kdf_salt.data());
   EXPECT_FALSE(box.open(salt.data(), iv.data(), p1::ByteSpan(aad.data(), aad.size()), p1::MutableByteSpan(data.data(), data.size()), tag));
 }
 
@@ -104,23 +157,39 @@ struct TestRandom final : p1::RandomSource {
   }
 };
 
-TEST(NonceBook, SingleUseAndExpiring) {
+TEST(NonceBook, ValidOnceWithinTheLifetimeAndOnlyForItsClient) {
   TestRandom random;
-  p1::NonceBook book;
-  uint8_t a[16], b[16];
-  book.issue(random, 1000, a);
-  book.issue(random, 1000, b);
-  EXPECT_TRUE(book.consume(a, 2000));
-  EXPECT_FALSE(book.consume(a, 2000)) << "a replay must fail";
-  EXPECT_FALSE(book.consume(b, 1000 + p1::NonceBook::kLifetimeMs + 1)) << "expired";
+  p1::BearSslWebCrypto crypto;
+  p1::NonceBook book(crypto);
+  uint8_t a[16], b[16], anyone[16];
+  book.issue(random, 7, 1000, a);
+  book.issue(random, 7, 1000, b);
+  book.issue(random, 0, 1000, anyone);
+  EXPECT_NE(std::memcmp(a, b, 16), 0) << "two nonces in the same millisecond must differ";
+  EXPECT_TRUE(book.valid(a, 7, 2000));
+  EXPECT_FALSE(book.valid(a, 8, 2000)) << "issued to client 7";
+  EXPECT_TRUE(book.valid(anyone, 8, 2000)) << "issued to any client";
+  book.mark_used(a, 2000);
+  EXPECT_FALSE(book.valid(a, 7, 2000)) << "a replay must fail";
+  EXPECT_FALSE(book.valid(b, 7, 1000 + p1::NonceBook::kLifetimeMs + 1)) << "expired";
   uint8_t never[16] = {9};
-  EXPECT_FALSE(book.consume(never, 1000));
-  // When full, the oldest nonce is forgotten.
-  uint8_t first[16], n[16];
-  book.issue(random, 5000, first);
-  for (size_t i = 0; i < p1::NonceBook::kCapacity; ++i) book.issue(random, 5000, n);
-  EXPECT_FALSE(book.consume(first, 5001));
-  EXPECT_TRUE(book.consume(n, 5001));
+  EXPECT_FALSE(book.valid(never, 7, 1000));
+  uint8_t changed[16];
+  std::memcpy(changed, b, 16);
+  changed[7] ^= 1;  // a later issue time, to live longer
+  EXPECT_FALSE(book.valid(changed, 7, 1000));
+  // More uses within a lifetime than the book remembers: the forgotten ones
+  // (and everything older) stay refused.
+  std::vector<std::array<uint8_t, 16>> used(3 * p1::NonceBook::kReplayCapacity);
+  for (auto& n : used) book.issue(random, 7, 5000, n.data());
+  for (auto& n : used) {
+    ASSERT_TRUE(book.valid(n.data(), 7, 5001));
+    book.mark_used(n.data(), 5001);
+  }
+  for (auto& n : used) EXPECT_FALSE(book.valid(n.data(), 7, 5002));
+  uint8_t fresh[16];
+  book.issue(random, 7, 5003, fresh);
+  EXPECT_TRUE(book.valid(fresh, 7, 5003));
 }
 
 TEST(AttemptLimiter, LocksOutAfterRepeatedFailures) {

@@ -1,6 +1,6 @@
 // The configuration page: login, live values, counters, settings.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { call, toHex } from './exchange.js';
+import { Session, toHex } from './exchange.js';
 
 const FIELDS = [
   ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
@@ -10,7 +10,7 @@ const FIELDS = [
 const COUNTERS = ['bytes', 'frames', 'checksum_errors', 'telegrams', 'readings', 'decrypt_errors', 'auth_errors',
   'decode_errors', 'frame_counter_gaps', 'frame_counter_repeats', 'queue', 'published', 'dropped'];
 
-let passkey = '';
+let session = null;  // the passkey and its stretched key, while logged in
 let timer = null;
 const $ = (id) => document.getElementById(id);
 
@@ -30,11 +30,11 @@ function show(view) {
 
 async function login(event) {
   event.preventDefault();
-  const key = $('passkey').value;
+  const attempt = new Session($('passkey').value);
   $('login-error').textContent = '';
   try {
-    await call(key, { op: 'login' });
-    passkey = key;
+    await attempt.call({ op: 'login' });  // PBKDF2 once, here
+    session = attempt;
     $('passkey').value = '';
     show('main');
     await Promise.all([refreshValues(), loadSettings()]);
@@ -66,7 +66,7 @@ function renderMeter(meter) {
 
 async function refreshValues() {
   try {
-    const reply = await call(passkey, { op: 'values' });
+    const reply = await session.call({ op: 'values' });
     $('meters').replaceChildren(...reply.meters.map(renderMeter));
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
@@ -75,7 +75,7 @@ async function refreshValues() {
 }
 
 async function loadSettings() {
-  const reply = await call(passkey, { op: 'settings' });
+  const reply = await session.call({ op: 'settings' });
   $('ota').hidden = !reply.ota;  // the device updates over the air; the Linux program does not
   const form = $('settings-fields');
   form.replaceChildren();
@@ -89,6 +89,10 @@ async function loadSettings() {
     form.append(el('label', { for: `f-${field.key}` }, el('span', { text: field.label }), input,
       el('small', { class: 'error', id: `e-${field.key}` })));
   }
+  // Where p1bridge cannot write its config (a read-only folder), Save is off
+  // and the page says why and how to fix it, instead of failing on click.
+  $('save').disabled = !reply.can_save;
+  $('save-unavailable').textContent = reply.can_save ? '' : reply.save_unavailable || 'Saving is not possible here.';
 }
 
 async function saveSettings(event) {
@@ -98,14 +102,17 @@ async function saveSettings(event) {
   for (const e of document.querySelectorAll('.error')) e.textContent = '';
   $('save-status').textContent = 'Saving...';
   try {
-    const reply = await call(passkey, { op: 'save', settings });
+    const reply = await session.call({ op: 'save', settings });
     if (reply.errors && Object.keys(reply.errors).length) {
       for (const [key, message] of Object.entries(reply.errors)) $(`e-${key}`).textContent = message;
       $('save-status').textContent = 'Not saved: please correct the marked fields.';
       return;
     }
-    $('save-status').textContent = 'Saved. Restart p1bridge to apply.';
-    await loadSettings();
+    // The form shows what was saved before the status says so: typing into
+    // it meanwhile would be lost when it is rebuilt.
+    let shown = true;
+    try { await loadSettings(); } catch { shown = false; }
+    $('save-status').textContent = shown ? 'Saved. Restart p1bridge to apply.' : 'Saved (reload to see it). Restart p1bridge to apply.';
   } catch (e) {
     $('save-status').textContent = `Not saved: ${e.message}`;
   }
@@ -114,7 +121,7 @@ async function saveSettings(event) {
 async function restart() {
   $('save-status').textContent = 'Restarting...';
   try {
-    await call(passkey, { op: 'restart' });
+    await session.call({ op: 'restart' });
     $('save-status').textContent = 'Restarting; the page reconnects in a few seconds.';
   } catch (e) {
     $('save-status').textContent = `Restart failed: ${e.message}`;
@@ -130,7 +137,7 @@ async function installFirmware(event) {
     // The device installs only the image whose size and SHA-256 this
     // logged-in page announces, and only with the single-use token it returns.
     const image = new Uint8Array(await file.arrayBuffer());
-    const reply0 = await call(passkey, { op: 'ota_begin', size: file.size, sha256: toHex(sha256(image)) });
+    const reply0 = await session.call({ op: 'ota_begin', size: file.size, sha256: toHex(sha256(image)) });
     if (reply0.error) throw new Error(reply0.error);
     const { token } = reply0;
     const form = new FormData();
@@ -144,7 +151,7 @@ async function installFirmware(event) {
 }
 
 function logout() {
-  passkey = '';
+  session = null;
   clearInterval(timer);
   $('meters').replaceChildren();
   $('settings-fields').replaceChildren();

@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { deriveLongTermKey, fromHex, open } from '../src/exchange.js';
 
 const P1BRIDGE = process.env.P1BRIDGE_BIN;
 const P1SIM = process.env.P1SIM_BIN;
@@ -21,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'p1web-'));
 mkdirSync(join(dir, 'tmp'));
 process.env.TMPDIR = join(dir, 'tmp');
 const children = [];
-let context, page, webPort, configPath, simLog;
+let context, page, webPort, mqttPort, configPath, simLog;
 const responses = [];
 const output = {};  // process name -> text printed so far
 
@@ -66,7 +67,7 @@ async function login(key) {
 }
 
 before(async () => {
-  const mqttPort = await freePort();
+  mqttPort = await freePort();
   webPort = await freePort();
   writeFileSync(join(dir, 'mosquitto.conf'),
     `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\n${process.getuid() === 0 ? 'user root\n' : ''}`);
@@ -88,17 +89,21 @@ before(async () => {
   });
   page = context.pages()[0] || await context.newPage();
   page.on('response', async (r) => {
-    try { responses.push({ url: r.url(), body: (await r.body()).toString('latin1') }); } catch { /* redirects */ }
+    try {
+      responses.push({ url: r.url(), status: r.status(), request: r.request().postData(), body: (await r.body()).toString('latin1') });
+    } catch { /* redirects */ }
   });
   await page.goto(`http://127.0.0.1:${webPort}/`);
 });
 
+function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+}
+
 after(async () => {
   await context?.close();
-  const exited = children.filter((c) => c.exitCode === null && c.signalCode === null)
-    .map((c) => new Promise((resolve) => { c.on('exit', resolve); setTimeout(resolve, 15000); }));
-  for (const c of children.reverse()) c.kill('SIGTERM');
-  await Promise.all(exited);
+  for (const c of children.reverse()) await stop(c);
   if (process.env.P1_KEEP_TEST_DIRS !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
@@ -147,11 +152,32 @@ test('an invalid value shows its error and changes nothing', async () => {
 });
 
 test('secrets never reach the browser, and an empty secret field keeps the stored one', async () => {
+  // The answers are sealed, so searching their bodies proves nothing: every
+  // /api/call answer is opened with the passkey, as the page does (the key
+  // from the PBKDF2 salt of the nonce reply its request used), and the
+  // plaintext is searched.
+  const kdfSaltOf = new Map();
   for (const { url, body } of responses) {
+    if (url.endsWith('/api/nonce')) kdfSaltOf.set(JSON.parse(body).nonce, JSON.parse(body).kdf_salt);
+  }
+  const keys = new Map();
+  let opened = 0, settingsReplies = 0;
+  for (const { url, status, request, body } of responses) {
+    let text = body;
+    if (url.endsWith('/api/call') && status === 200) {
+      const { nonce } = JSON.parse(request);
+      const kdfSalt = kdfSaltOf.get(nonce);
+      assert.ok(kdfSalt, `no nonce reply seen for the call with nonce ${nonce}`);
+      if (!keys.has(kdfSalt)) keys.set(kdfSalt, deriveLongTermKey(WEB_KEY, fromHex(kdfSalt)));
+      text = open(keys.get(kdfSalt), fromHex(nonce), JSON.parse(body));  // throws if it does not open
+      opened += 1;
+      if (JSON.parse(text).fields) settingsReplies += 1;
+    }
     for (const secret of [METER_KEY, MQTT_PASSWORD, WEB_KEY]) {
-      assert.ok(!body.includes(secret), `${secret} in the response of ${url}`);
+      assert.ok(!text.includes(secret), `${secret} in the response of ${url}: ${text}`);
     }
   }
+  assert.ok(settingsReplies >= 2, `only ${settingsReplies} settings replies among ${opened} opened answers`);
   assert.equal(await page.inputValue('#f-meter_key'), '');
   assert.match(await page.getAttribute('#f-meter_key', 'placeholder'), /set/);
   await page.fill('#f-mqtt_port', '1883');
@@ -162,18 +188,23 @@ test('secrets never reach the browser, and an empty secret field keeps the store
 });
 
 test('a recorded settings request replayed is rejected', async () => {
-  const recorded = new Promise((resolve) => page.once('request', (r) => {
-    if (r.url().endsWith('/api/call')) resolve(r.postData());
-  }));
+  // The Save request itself (not a values call of the timer): requests are
+  // sealed too, so each is opened to see its op.
+  const { kdf_salt: kdfSalt } = await (await fetch(`http://127.0.0.1:${webPort}/api/nonce`)).json();
+  const key = deriveLongTermKey(WEB_KEY, fromHex(kdfSalt));
+  const opOf = (body) => {
+    const message = JSON.parse(body);
+    return JSON.parse(open(key, fromHex(message.nonce), message)).op;
+  };
   await page.fill('#f-mqtt_base', 'replayed/base');
-  const calls = () => responses.filter((r) => r.url.endsWith('/api/call')).length;
-  const before = calls();
-  const [body] = await Promise.all([recorded, page.click('#save')]);
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/api/call') && r.method() === 'POST' && opOf(r.postData()) === 'save'),
+    page.click('#save'),
+  ]);
+  const body = request.postData();
+  // "Saved" shows once the page has reloaded the settings and redrawn the
+  // form (typing before that redraw would be overwritten).
   await page.waitForSelector('#save-status:has-text("Saved")');
-  // The page reloads the settings after a save and redraws the form: typing
-  // before that redraw would be overwritten (seen on a loaded machine).
-  for (let end = Date.now() + 10000; calls() < before + 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 200));
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
   await page.waitForSelector('#save-status:has-text("Saved")');
@@ -197,6 +228,45 @@ test('the restart action restarts p1bridge with the saved settings', async () =>
   await login(WEB_KEY);
   await page.waitForSelector('#f-mqtt_base');
   assert.equal(await page.inputValue('#f-mqtt_base'), 'home/power');
+});
+
+test('where the config folder is not writable, Save is off and the page says how to fix it', async () => {
+  // A folder p1bridge may read but not write: as root, p1bridge runs as
+  // nobody (root writes anywhere); otherwise the folder is made read-only.
+  const ro = join(dir, 'readonly');
+  mkdirSync(join(ro, 'queue'), { recursive: true });
+  const port = await freePort();
+  const config = join(ro, 'p1bridge.toml');
+  writeFileSync(config, `[mqtt]\nport = ${mqttPort}\n[web]\nbind = "127.0.0.1"\nport = ${port}\nkey = "${WEB_KEY}"\n[queue]\ndir = "${join(ro, 'queue')}"\n[[meter]]\nname = "ro"\nsource = "${join(ro, 'no-such-port')}"\nkey = "${METER_KEY}"\n`);
+  let child;
+  if (process.getuid() === 0) {
+    chmodSync(dir, 0o755);
+    chmodSync(ro, 0o755);
+    chmodSync(config, 0o644);
+    chmodSync(join(ro, 'queue'), 0o777);
+    child = start('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', P1BRIDGE, 'run', '--config', config], 'p1bridge-readonly');
+  } else {
+    chmodSync(ro, 0o555);
+    child = start(P1BRIDGE, ['run', '--config', config], 'p1bridge-readonly');
+  }
+  try {
+    await waitForPort(port);
+    const other = await context.newPage();
+    await other.goto(`http://127.0.0.1:${port}/`);
+    await other.fill('#passkey', WEB_KEY);
+    await other.click('#login-form button[type=submit]');
+    await other.waitForSelector('#f-mqtt_base');
+    await other.waitForSelector('#save-unavailable:not(:empty)');
+    const message = await other.textContent('#save-unavailable');
+    assert.ok(message.includes(`cannot write to ${ro}`), message);
+    assert.match(message, /chown|ConfigurationDirectory/, message);
+    assert.equal(await other.isDisabled('#save'), true);
+    assert.match(output['p1bridge-readonly'], /Save is off/);
+    await other.close();
+  } finally {
+    await stop(child);
+    chmodSync(ro, 0o755);
+  }
 });
 
 test('failed passkey attempts are rate-limited', async () => {

@@ -1,5 +1,7 @@
 #include <bearssl/bearssl.h>
 
+#include <cstring>
+
 #include "p1/crypto/web_crypto.h"
 
 namespace p1 {
@@ -18,6 +20,47 @@ void BearSslWebCrypto::sha256(ByteSpan data, uint8_t out[32]) {
   br_sha256_init(&ctx);
   br_sha256_update(&ctx, data.data(), data.size());
   br_sha256_out(&ctx, out);
+}
+
+void BearSslWebCrypto::hmac_sha256(ByteSpan key, ByteSpan data, uint8_t out[32]) {
+  br_hmac_key_context kc;
+  br_hmac_key_init(&kc, &br_sha256_vtable, key.data(), key.size());
+  br_hmac_context hc;
+  br_hmac_init(&hc, &kc, 0);
+  br_hmac_update(&hc, data.data(), data.size());
+  br_hmac_out(&hc, out);
+}
+
+// BearSSL has HMAC but no PBKDF2. The key context holds the SHA-256 states
+// after the padded key blocks, so each iteration costs two compressions
+// (the inner and outer hash of 32 bytes), not four.
+bool BearSslWebCrypto::pbkdf2_sha256(ByteSpan password, ByteSpan salt, uint32_t iterations, MutableByteSpan out) {
+  br_hmac_key_context kc;
+  br_hmac_key_init(&kc, &br_sha256_vtable, password.data(), password.size());
+  br_hmac_context hc;
+  uint8_t u[32], t[32];
+  for (uint32_t block = 1, done = 0; done < out.size(); ++block) {
+    const uint8_t index[4] = {static_cast<uint8_t>(block >> 24), static_cast<uint8_t>(block >> 16),
+                              static_cast<uint8_t>(block >> 8), static_cast<uint8_t>(block)};
+    br_hmac_init(&hc, &kc, 0);
+    br_hmac_update(&hc, salt.data(), salt.size());
+    br_hmac_update(&hc, index, sizeof index);
+    br_hmac_out(&hc, u);
+    std::memcpy(t, u, sizeof t);
+    for (uint32_t i = 1; i < iterations; ++i) {
+      br_hmac_init(&hc, &kc, 0);
+      br_hmac_update(&hc, u, sizeof u);
+      br_hmac_out(&hc, u);
+      for (size_t k = 0; k < sizeof t; ++k) t[k] ^= u[k];
+    }
+    size_t n = out.size() - done < sizeof t ? out.size() - done : sizeof t;
+    std::memcpy(out.data() + done, t, n);
+    done += n;
+  }
+  std::memset(u, 0, sizeof u);
+  std::memset(t, 0, sizeof t);
+  std::memset(&kc, 0, sizeof kc);
+  return true;
 }
 
 void BearSslWebCrypto::hkdf_sha256(ByteSpan ikm, ByteSpan salt, ByteSpan info, MutableByteSpan out) {

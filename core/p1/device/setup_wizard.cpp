@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "p1/device/web/secure_exchange.h"
+
 namespace p1 {
 
 namespace {
@@ -72,17 +74,33 @@ void SetupWizard::prompt() {
   out_.print("]: ");
 }
 
+// 16 characters from 57 that cannot be misread (no 0/O, 1/l/I): 16 x
+// log2(57) = 93 bits, well above the 80 a key needs against offline guessing
+// of a sniffed request. Bytes of 228 and up are dropped rather than reduced
+// modulo 57, which would make the first 28 letters likelier (each of the 57
+// is then exactly as likely).
 void SetupWizard::generate_web_key() {
   static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  constexpr size_t kLetters = sizeof kAlphabet - 1;
+  constexpr unsigned kLimit = 256 / kLetters * kLetters;
+  char key[kGeneratedWebKeyLength + 1];
+  size_t n = 0;
   uint8_t random[16];
-  random_.fill(MutableByteSpan(random, sizeof random));
-  char key[17];
-  for (size_t i = 0; i < 16; ++i) key[i] = kAlphabet[random[i] % (sizeof kAlphabet - 1)];
-  key[16] = '\0';
+  // Each byte is kept with probability 228/256: two fills almost always do.
+  for (int fill = 0; n < kGeneratedWebKeyLength; ++fill) {
+    random_.fill(MutableByteSpan(random, sizeof random));
+    for (size_t i = 0; i < sizeof random && n < kGeneratedWebKeyLength; ++i) {
+      // A broken random source must not hang the wizard: after many fills, take what comes.
+      if (random[i] < kLimit || fill >= 64) key[n++] = kAlphabet[random[i] % kLetters];
+    }
+  }
+  std::memset(random, 0, sizeof random);
+  key[n] = '\0';
   settings_.set(SettingId::kWebKey, key);
   out_.print("Webpage key generated: ");
   out_.print(key);
   out_.print("  (note it now: it is not shown again)\r\n");
+  std::memset(key, 0, sizeof key);
 }
 
 void SetupWizard::finish_field() {
@@ -105,6 +123,13 @@ void SetupWizard::finish_field() {
     prompt();
     return;
   }
+  // A short or one-kind key is accepted (it is the owner's choice), but one
+  // sniffed request lets it be guessed offline: say so.
+  if (spec.id == SettingId::kWebKey && is_weak_passkey(Span<const char>(line_, line_len_))) {
+    // Short: on the ESP8266 this text takes RAM.
+    out_.print("  Weak key: use 12+ mixed characters, or none to generate one.\r\n");
+  }
+  std::memset(line_, 0, sizeof line_);
   next_field();
 }
 

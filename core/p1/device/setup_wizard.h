@@ -4,7 +4,8 @@
 // edit settings, 'c' to clear them"; without, it asks at once. Each field
 // shows its current value (secrets only as set / not set); Enter keeps it; a
 // refused value is explained and asked again; Ctrl-C or Ctrl-D abandons
-// without saving. An empty webpage key is generated and printed once.
+// without saving. An empty webpage key is generated and printed once; a
+// weak one typed by hand is accepted with a warning.
 #pragma once
 #include <cstdint>
 
@@ -23,6 +24,7 @@ class SetupWizard {
     kAborted,  // Ctrl-C / Ctrl-D: nothing changes
   };
   static constexpr uint32_t kOfferMs = 10000;
+  static constexpr size_t kGeneratedWebKeyLength = 16;
 
   SetupWizard(TextOutput& out, RandomSource& random, bool ask_wifi) : out_(out), random_(random), ask_wifi_(ask_wifi) {}
 

@@ -53,12 +53,16 @@ SealedCalls::Reply SealedCalls::fail(int status, const char* message, uint32_t r
   return reply;
 }
 
-SealedCalls::Reply SealedCalls::nonce(uint32_t now_ms) {
+SealedCalls::Reply SealedCalls::nonce(uint32_t client, uint32_t now_ms) {
   uint8_t nonce[kNonceSize];
-  nonces_.issue(random_, now_ms, nonce);
+  nonces_.issue(random_, client, now_ms, nonce);
   TextBuffer text(CharSpan(text_, sizeof text_));
   text.put("{\"nonce\":\"");
   put_hex(text, ByteSpan(nonce, sizeof nonce));
+  // The salt of the page's PBKDF2: the page derives K once per salt (a login,
+  // or a restart of this program, which draws a new one).
+  text.put("\",\"kdf_salt\":\"");
+  put_hex(text, ByteSpan(box_.kdf_salt(), kKdfSaltSize));
   text.put("\"}");
   sealed_ = ByteSpan();
   text_len_ = text.size();
@@ -125,11 +129,14 @@ SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan 
 
   uint32_t retry_ms = 0;
   if (!limiter_.allowed(client, now_ms, retry_ms)) return fail(429, "too many wrong passkeys; wait", (retry_ms + 999) / 1000);
-  if (!nonces_.consume(nonce, now_ms)) return fail(403, "expired or reused request");
+  if (!nonces_.valid(nonce, client, now_ms)) return fail(403, "expired or reused request");
   if (!box_.open(salt, iv, ByteSpan(nonce, sizeof nonce), data, tag)) {
     limiter_.failure(client, now_ms);
     return fail(403, "wrong passkey");
   }
+  // Used up only now: a request without the passkey cannot fill the memory
+  // of used nonces (and gains nothing by reusing one: each try counts).
+  nonces_.mark_used(nonce, now_ms);
   limiter_.success(client);
 
   JsonToken request_tokens[kRequestTokens];

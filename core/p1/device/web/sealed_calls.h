@@ -62,12 +62,17 @@ class SealedCalls {
   static constexpr size_t kMaxRequest = 4096;
 
   SealedCalls(WebCrypto& crypto, RandomSource& random, WebBackend& backend)
-      : box_(crypto, random), random_(random), backend_(backend) {}
-  void set_passkey(Span<const char> passkey) { box_.set_passkey(passkey); }
+      : box_(crypto, random), random_(random), backend_(backend), nonces_(crypto) {}
+  // Stretches the passkey (PBKDF2, kPasskeyIterations): once per start, it
+  // takes a while on a device. False if that failed (the page stays off).
+  bool set_passkey(Span<const char> passkey) { return box_.set_passkey(passkey); }
   bool has_passkey() const { return box_.has_passkey(); }
 
-  // GET /api/nonce; then send().
-  Reply nonce(uint32_t now_ms);
+  // GET /api/nonce: {"nonce":..,"kdf_salt":..}, the nonce bound to `client`
+  // (the same id call() gets); then send().
+  Reply nonce(uint32_t client, uint32_t now_ms);
+  // A nonce any client may use (front-ends that do not pass the client).
+  Reply nonce(uint32_t now_ms) { return nonce(0, now_ms); }
   // POST /api/call. `body` is decoded in place; `scratch` holds the answer
   // while it is sealed (its size bounds the plaintext of a reply); `updated`
   // is scratch for a Save. `client` identifies the caller for the attempt
@@ -89,7 +94,7 @@ class SealedCalls {
   NonceBook nonces_;
   AttemptLimiter limiter_;
   // The last reply: a short JSON text (errors, nonces), or a sealed body.
-  char text_[96] = {};
+  char text_[112] = {};
   size_t text_len_ = 0;
   ByteSpan sealed_;
   uint8_t salt_[kSaltSize] = {};
