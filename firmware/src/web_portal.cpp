@@ -56,7 +56,7 @@ void WebPortal::begin() {
     server_.send_P(200, "text/html; charset=utf-8", reinterpret_cast<const char*>(p1web::kIndexHtmlGz),
                    p1web::kIndexHtmlGzSize);
   });
-  server_.on("/api/nonce", HTTP_GET, [this] { send(calls_.nonce(millis())); });
+  server_.on("/api/nonce", HTTP_GET, [this] { send(calls_.nonce(client_of(server_), millis())); });
   server_.on("/api/call", HTTP_POST, [this] { handle_call(); });
   server_.on("/update", HTTP_POST, [this] { handle_upload_done(); }, [this] { handle_upload(); });
   server_.begin();
