@@ -15,15 +15,9 @@
 #include "p1/base/hex.h"
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/sealed_calls.h"
+#include "support/fakes.h"
 
 namespace {
-
-struct FixedRandom final : p1::RandomSource {
-  uint8_t next = 7;
-  void fill(p1::MutableByteSpan out) override {
-    for (uint8_t& b : out) b = next++;
-  }
-};
 
 struct Backend final : p1::WebBackend {
   p1::Settings settings_;
@@ -38,28 +32,17 @@ struct Backend final : p1::WebBackend {
   void request_restart() override {}
 };
 
-struct Collect final : p1::ReplyWriter {
-  std::string text;
-  void write(const char* data, size_t length) override { text.append(data, length); }
-};
-
-std::string hex(const uint8_t* p, size_t n) {
-  std::string out(2 * n, '0');
-  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  static FixedRandom random;
+  static p1test::CountingRandom random(7);
   static p1::BearSslWebCrypto crypto;
   static const char kPasskey[] = "fuzzing-passkey";
   Backend backend;
   p1::SealedCalls calls(crypto, random, backend);
   calls.set_passkey(p1::Span<const char>(kPasskey, sizeof kPasskey - 1));
-  Collect nonce_reply;
+  p1test::ReplyCapture nonce_reply;
   calls.nonce(1);
   calls.send(nonce_reply);
   // {"nonce":"<32 hex>","kdf_salt":"<32 hex>"}: the page stretches the passkey with that salt.
@@ -77,16 +60,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
     box.seal(p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(reinterpret_cast<uint8_t*>(&plain[0]), plain.size()),
              salt, iv, tag);
-    body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" + hex(iv, sizeof iv) +
-           "\",\"data\":\"" + hex(reinterpret_cast<const uint8_t*>(plain.data()), plain.size()) + "\",\"tag\":\"" +
-           hex(tag, sizeof tag) + "\"}";
+    body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" + p1test::hex_of(iv, sizeof iv) +
+           "\",\"data\":\"" + p1test::hex_of(reinterpret_cast<const uint8_t*>(plain.data()), plain.size()) + "\",\"tag\":\"" +
+           p1test::hex_of(tag, sizeof tag) + "\"}";
   } else {
     body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
   }
   static uint8_t scratch[3584];
   p1::Settings updated;
   auto reply = calls.call(1, 2, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(scratch, sizeof scratch), updated);
-  Collect out;
+  p1test::ReplyCapture out;
   calls.send(out);
   if (out.text.size() != reply.length) __builtin_trap();
   // Sealed replies are hex: a secret could only show in an error text.

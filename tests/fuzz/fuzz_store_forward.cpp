@@ -14,35 +14,10 @@
 #include "p1/device/store_forward/reading_record.h"
 #include "p1/device/store_forward/record_journal.h"
 #include "p1/output/output_format.h"
+#include "support/fakes.h"
 
 namespace {
 
-struct MemoryFile final : p1::JournalFile {
-  std::vector<uint8_t> bytes;
-  uint32_t head = 0;
-  size_t size() override { return bytes.size(); }
-  bool read(size_t offset, p1::MutableByteSpan out) override {
-    if (offset > bytes.size() || bytes.size() - offset < out.size()) return false;
-    std::memcpy(out.data(), bytes.data() + offset, out.size());
-    return true;
-  }
-  bool append(p1::ByteSpan data) override {
-    bytes.insert(bytes.end(), data.begin(), data.end());
-    return true;
-  }
-  bool truncate(size_t n) override {
-    if (n < bytes.size()) bytes.resize(n);
-    return true;
-  }
-  bool load_head(uint32_t& offset) override {
-    offset = head;
-    return true;
-  }
-  bool save_head(uint32_t offset) override {
-    head = offset;
-    return true;
-  }
-};
 
 std::string json(const p1::Reading& r) {
   static char out[16384];
@@ -55,9 +30,10 @@ std::string json(const p1::Reading& r) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   if (data[0] & 1) {
-    MemoryFile file;
+    p1test::MemoryJournalFile file;
     file.bytes.assign(data + 1, data + size);
     file.head = size > 2 ? data[1] : 0;
+    file.has_head = true;
     p1::RecordJournal journal(file, 1 << 16);
     journal.open();
     uint8_t buffer[1 << 16];

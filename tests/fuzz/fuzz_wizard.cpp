@@ -12,6 +12,7 @@
 
 #include "p1/device/improv_serial.h"
 #include "p1/device/setup_wizard.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -30,13 +31,6 @@ struct Sink final : p1::TextOutput {
     }
     printed += n;
     std::strncpy(last, text, sizeof last - 1);
-  }
-};
-
-struct CountingRandom final : p1::RandomSource {
-  uint8_t next = 0;
-  void fill(p1::MutableByteSpan out) override {
-    for (uint8_t& b : out) b = next++;
   }
 };
 
@@ -60,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool through_improv = (flags & 4) != 0;
   static Sink sink;
   sink = Sink();
-  CountingRandom random;
+  p1test::CountingRandom random{0};
   static p1::Settings current;
   current.set_defaults();
   if (flags & 8) current.set(p1::SettingId::kMeterKey, "36C66639E48A8CA4D6BC8B282A793BBB");

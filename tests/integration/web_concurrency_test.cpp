@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,33 +13,17 @@
 #include <vector>
 
 #include "config.h"
+#include "harness.h"
 #include "config_keys.h"
 #include "linux_platform.h"
 #include "p1/base/hex.h"
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/secure_exchange.h"
 #include "web_server.h"
+#include "support/fakes.h"
 
 namespace {
 
-int free_port() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  int port = ntohs(a.sin_port);
-  close(s);
-  return port;
-}
-
-std::string hex(const uint8_t* p, size_t n) {
-  std::string out(2 * n, '0');
-  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
-  return out;
-}
 
 std::vector<uint8_t> bytes(const std::string& h) {
   std::vector<uint8_t> out(h.size() / 2);
@@ -65,9 +47,9 @@ std::string call(int port, const std::string& passkey, const std::string& reques
   std::vector<uint8_t> data(request.begin(), request.end());
   uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
   box.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
-  std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
-                     hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
-                     hex(tag, sizeof tag) + "\"}";
+  std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" +
+                     p1test::hex_of(iv, sizeof iv) + "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
+                     p1test::hex_of(tag, sizeof tag) + "\"}";
   auto reply = client.Post("/api/call", body, "application/json");
   if (!reply || reply->status != 200) return "";
   nlohmann::json sealed = nlohmann::json::parse(reply->body);
@@ -84,7 +66,7 @@ TEST(WebServer, ConcurrentSavesAndReadsLeaveOneWholeConfig) {
   char tmpl[] = "/tmp/p1webXXXXXX";
   std::string dir = mkdtemp(tmpl);
   std::string path = dir + "/p1bridge.toml";
-  int port = free_port();
+  int port = p1it::free_port();
   std::ofstream(path) << "[web]\nbind = \"127.0.0.1\"\nport = " << port
                       << "\nkey = \"concurrency-test-key\"\n[[meter]]\nname = \"m\"\nsource = \"/dev/ttyUSB0\"\n";
   p1d::Config config;

@@ -19,6 +19,7 @@
 #include "p1/device/setup_wizard.h"
 #include "p1/device/web/sealed_calls.h"
 #include "p1/base/hex.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -245,13 +246,6 @@ TEST(ConfigPaths, EnvironmentValuesNeverReachTheFile) {
 struct Quiet final : p1::TextOutput {
   void print(const char*) override {}
 };
-struct CountingRandom final : p1::RandomSource {
-  uint8_t next = 1;
-  void fill(p1::MutableByteSpan out) override {
-    for (uint8_t& b : out) b = next++;
-  }
-};
-
 TEST(ConfigPaths, WizardEnterEverywhereKeepsEveryValue) {
   for (const Case& c : cases()) {
     if (c.id == SettingId::kWebKey) continue;  // an empty web key is generated; a set one is kept (below)
@@ -261,7 +255,7 @@ TEST(ConfigPaths, WizardEnterEverywhereKeepsEveryValue) {
     p1d::Config config = load(path);
     p1::Settings shown = p1d::settings_from_config(config);
     Quiet out;
-    CountingRandom random;
+    p1test::CountingRandom random;
     p1::SetupWizard wizard(out, random, false);
     wizard.start(shown, false, 0);
     for (uint32_t t = 1; wizard.outcome() == p1::SetupWizard::Outcome::kRunning && t < 200; ++t) wizard.feed('\r', t);
@@ -290,12 +284,6 @@ struct FileBackend final : p1::WebBackend {
   void request_restart() override {}
 };
 
-std::string hex(const uint8_t* p, size_t n) {
-  std::string out(2 * n, '0');
-  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
-  return out;
-}
-
 TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
   for (const Case& c : cases()) {
     TempDir dir;
@@ -304,7 +292,7 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     write_file(backend.path, config_with(c) + (c.id == SettingId::kWebKey ? "" : "[web]\nkey = \"webkey-for-tests\"\n"));
     p1d::Config config = load(backend.path);
     backend.shown = p1d::settings_from_config(config);
-    CountingRandom random;
+    p1test::CountingRandom random;
     p1::BearSslWebCrypto crypto;
     p1::SealedCalls calls(crypto, random, backend);
     calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()));
@@ -322,11 +310,7 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     }
     request += "}}";
 
-    struct Capture final : p1::ReplyWriter {
-      std::string text;
-      void write(const char* data, size_t length) override { text.append(data, length); }
-    };
-    Capture nonce_reply;
+    p1test::ReplyCapture nonce_reply;
     calls.nonce(1000);
     calls.send(nonce_reply);
     std::string nonce_hex = nonce_reply.text.substr(10, 32);
@@ -342,14 +326,14 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
                                     p1::MutableByteSpan(kdf_salt, sizeof kdf_salt)));
     client.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()), kdf_salt);
     client.seal_with(salt, iv, p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(data.data(), data.size()), tag);
-    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
-                       hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
-                       hex(tag, sizeof tag) + "\"}";
+    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" +
+                       p1test::hex_of(iv, sizeof iv) + "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
+                       p1test::hex_of(tag, sizeof tag) + "\"}";
     p1::Settings scratch;
     std::vector<uint8_t> plain(8192);
     auto reply = calls.call(7, 1001, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(plain.data(), plain.size()),
                             scratch);
-    Capture answer;
+    p1test::ReplyCapture answer;
     calls.send(answer);
     ASSERT_EQ(reply.status, 200) << answer.text;
     ASSERT_EQ(answer.text.size(), reply.length);

@@ -9,15 +9,9 @@
 #include "p1/base/hex.h"
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/sealed_calls.h"
+#include "support/fakes.h"
 
 namespace {
-
-struct CountingRandom final : p1::RandomSource {
-  uint8_t next = 1;
-  void fill(p1::MutableByteSpan out) override {
-    for (uint8_t& b : out) b = next++;
-  }
-};
 
 struct Backend final : p1::WebBackend {
   p1::Settings settings_;
@@ -34,19 +28,8 @@ struct Backend final : p1::WebBackend {
   void request_restart() override { restarted = true; }
 };
 
-struct Capture final : p1::ReplyWriter {
-  std::string text;
-  void write(const char* data, size_t length) override { text.append(data, length); }
-};
-
-std::string hex(const uint8_t* p, size_t n) {
-  std::string out(2 * n, '0');
-  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
-  return out;
-}
-
 struct Page {
-  CountingRandom random;
+  p1test::CountingRandom random;
   p1::BearSslWebCrypto crypto;
   Backend backend;
   p1::SealedCalls calls{crypto, random, backend};
@@ -61,14 +44,14 @@ struct Page {
     calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
     backend.settings_.set(p1::SettingId::kMeterKey, "36C66639E48A8CA4D6BC8B282A793BBB");
     backend.settings_.set(p1::SettingId::kMqttPassword, "mqtt-secret-pw");
-    Capture c;
+    p1test::ReplyCapture c;
     calls.nonce(now);
     calls.send(c);
     std::string salt_hex = nlohmann::json::parse(c.text)["kdf_salt"];
     p1::parse_hex_exact(p1::Span<const char>(salt_hex.data(), salt_hex.size()), p1::MutableByteSpan(kdf_salt, 16));
   }
   std::string nonce() {
-    Capture c;
+    p1test::ReplyCapture c;
     calls.nonce(now);
     calls.send(c);
     return nlohmann::json::parse(c.text)["nonce"];
@@ -84,16 +67,16 @@ struct Page {
     uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
     std::vector<uint8_t> data(request.begin(), request.end());
     client_box.seal(p1::ByteSpan(nonce_bytes, 16), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
-    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
-                       hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
-                       hex(tag, sizeof tag) + "\"}";
+    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" +
+                       p1test::hex_of(iv, sizeof iv) + "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
+                       p1test::hex_of(tag, sizeof tag) + "\"}";
     return raw(body, nonce_bytes, key, client);
   }
   std::pair<int, std::string> raw(std::string body, const uint8_t* nonce_bytes, const std::string& key,
                                   uint32_t client = 1) {
     auto reply = calls.call(client, ++now, p1::CharSpan(&body[0], body.size()),
                             p1::MutableByteSpan(plain.data(), plain.size()), scratch);
-    Capture c;
+    p1test::ReplyCapture c;
     calls.send(c);
     EXPECT_EQ(c.text.size(), reply.length);
     if (reply.status != 200) return {reply.status, c.text};
@@ -198,7 +181,7 @@ TEST(SealedCalls, WrongPasskeysLockTheClientOut) {
 }
 
 TEST(SealedCalls, WithoutAPasskeyThePageIsDisabled) {
-  CountingRandom random;
+  p1test::CountingRandom random;
   p1::BearSslWebCrypto crypto;
   Backend backend;
   p1::SealedCalls calls(crypto, random, backend);
@@ -207,7 +190,7 @@ TEST(SealedCalls, WithoutAPasskeyThePageIsDisabled) {
   p1::Settings scratch;
   auto reply = calls.call(1, 1, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(plain.data(), plain.size()), scratch);
   EXPECT_EQ(reply.status, 403);
-  Capture c;
+  p1test::ReplyCapture c;
   calls.send(c);
   EXPECT_EQ(c.text, "{\"error\":\"no passkey is set: the page is disabled\"}");
 }

@@ -12,6 +12,7 @@
 #include "p1/device/store_forward/record_journal.h"
 #include "p1/device/store_forward/record_ring.h"
 #include "p1/output/output_format.h"
+#include "support/fakes.h"
 #include "support/evn_fixture.h"
 #include "support/testdata.h"
 
@@ -129,39 +130,6 @@ TEST(RecordRing, KeepsOrderAcrossWrapsAndRefusesWhatDoesNotFit) {
 }
 
 // A file in memory that can be cut short, as a power cut cuts an append.
-struct MemoryFile final : p1::JournalFile {
-  Bytes bytes;
-  uint32_t head = 0;
-  bool has_head = false;
-  size_t fail_append_after = SIZE_MAX;  // bytes accepted before the "power cut"
-  size_t size() override { return bytes.size(); }
-  bool read(size_t offset, p1::MutableByteSpan out) override {
-    if (offset > bytes.size() || bytes.size() - offset < out.size()) return false;
-    std::copy(bytes.begin() + static_cast<long>(offset), bytes.begin() + static_cast<long>(offset + out.size()), out.begin());
-    return true;
-  }
-  bool append(p1::ByteSpan data) override {
-    for (uint8_t b : data) {
-      if (fail_append_after == 0) return false;
-      if (fail_append_after != SIZE_MAX) --fail_append_after;
-      bytes.push_back(b);
-    }
-    return true;
-  }
-  bool truncate(size_t n) override {
-    if (n < bytes.size()) bytes.resize(n);
-    return true;
-  }
-  bool load_head(uint32_t& offset) override {
-    offset = head;
-    return has_head;
-  }
-  bool save_head(uint32_t offset) override {
-    head = offset;
-    has_head = true;
-    return true;
-  }
-};
 
 p1::ByteSpan span_of(const std::string& s) { return p1::ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
 
@@ -180,13 +148,13 @@ std::vector<std::string> drain(p1::RecordJournal& journal) {
 TEST(RecordJournal, ACutAtEveryByteOfAnAppendLosesOnlyThatRecord) {
   std::vector<std::string> records = {"first reading", "second reading", "third, a little longer reading"};
   // The whole file with all three, to know where the last append starts.
-  MemoryFile whole;
+  p1test::MemoryJournalFile whole;
   p1::RecordJournal writer(whole, 4096);
   writer.open();
   for (const std::string& r : records) ASSERT_TRUE(writer.append(span_of(r)));
   size_t last_start = whole.bytes.size() - p1::RecordJournal::kEntryHeader - records.back().size();
   for (size_t cut = last_start; cut < whole.bytes.size(); ++cut) {
-    MemoryFile file;
+    p1test::MemoryJournalFile file;
     file.bytes.assign(whole.bytes.begin(), whole.bytes.begin() + static_cast<long>(cut));
     p1::RecordJournal journal(file, 4096);
     journal.open();
@@ -206,7 +174,7 @@ TEST(RecordJournal, ACutAtEveryByteOfAnAppendLosesOnlyThatRecord) {
 }
 
 TEST(RecordJournal, AppendCutByThePlatformIsUndoneAndCounted) {
-  MemoryFile file;
+  p1test::MemoryJournalFile file;
   p1::RecordJournal journal(file, 4096);
   journal.open();
   ASSERT_TRUE(journal.append(span_of("kept")));
@@ -221,17 +189,17 @@ TEST(RecordJournal, AppendCutByThePlatformIsUndoneAndCounted) {
 }
 
 TEST(RecordJournal, CorruptEntriesAndLengthsAreDroppedWithWhatFollows) {
-  MemoryFile file;
+  p1test::MemoryJournalFile file;
   p1::RecordJournal journal(file, 4096);
   journal.open();
   for (const char* r : {"one", "two", "three"}) ASSERT_TRUE(journal.append(span_of(r)));
-  MemoryFile flipped = file;
+  p1test::MemoryJournalFile flipped = file;
   flipped.bytes[p1::RecordJournal::kEntryHeader + 3 + p1::RecordJournal::kEntryHeader + 1] ^= 0x01;  // inside "two"
   p1::RecordJournal a(flipped, 4096);
   a.open();
   EXPECT_TRUE(a.torn_dropped());
   EXPECT_EQ(drain(a), std::vector<std::string>{"one"});
-  MemoryFile huge = file;
+  p1test::MemoryJournalFile huge = file;
   huge.bytes[1] = 0xFF;  // length 0xFFxx: runs past the end
   huge.bytes[2] = 0xFF;
   p1::RecordJournal b(huge, 4096);
@@ -241,7 +209,7 @@ TEST(RecordJournal, CorruptEntriesAndLengthsAreDroppedWithWhatFollows) {
 }
 
 TEST(RecordJournal, ResumesAfterRestartAndIsBounded) {
-  MemoryFile file;
+  p1test::MemoryJournalFile file;
   p1::RecordJournal journal(file, 64);
   journal.open();
   int accepted = 0;

@@ -13,6 +13,7 @@
 #include "p1/device/web/secure_exchange.h"
 #include "support/testdata.h"
 #include "support/typed_backend.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -102,17 +103,10 @@ TYPED_TEST(WebCryptoBackend, Rfc7914Pbkdf2HmacSha256) {
             "BA1D078478F62B397F33C8D");
 }
 
-struct CountingRandom final : p1::RandomSource {
-  uint8_t next = 1;
-  void fill(p1::MutableByteSpan out) override {
-    for (uint8_t& b : out) b = next++;
-  }
-};
-
 TYPED_TEST(WebCryptoBackend, ExchangeMatchesTheIndependentVector) {
   nlohmann::json v = nlohmann::json::parse(p1test::read_file(std::string(P1_TESTDATA_DIR) + "/web-exchange-vector.json"));
   typename TypeParam::type crypto;
-  CountingRandom random;
+  p1test::CountingRandom random;
   p1::PasskeyBox box(crypto, random);
   std::string passkey = v["passkey"];
   ASSERT_EQ(v["iterations"], p1::kPasskeyIterations);

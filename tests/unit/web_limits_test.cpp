@@ -14,6 +14,7 @@
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/sealed_calls.h"
 #include "p1/device/web/secure_exchange.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -98,17 +99,6 @@ struct TestRandom final : p1::RandomSource {
   }
 };
 
-struct Capture final : p1::ReplyWriter {
-  std::string text;
-  void write(const char* data, size_t length) override { text.append(data, length); }
-};
-
-std::string hex(const uint8_t* p, size_t n) {
-  std::string out(2 * n, '0');
-  p1::write_hex(p1::ByteSpan(p, n), p1::CharSpan(&out[0], out.size()));
-  return out;
-}
-
 class Page {
  public:
   explicit Page(const std::string& passkey)
@@ -119,7 +109,7 @@ class Page {
   // passkey and the reply's PBKDF2 salt (once per salt).
   std::string nonce(uint32_t now_ms) {
     calls_.nonce(now_ms);
-    Capture reply;
+    p1test::ReplyCapture reply;
     calls_.send(reply);
     nlohmann::json json = nlohmann::json::parse(reply.text);
     std::string kdf_salt = json["kdf_salt"];
@@ -141,15 +131,15 @@ class Page {
     std::vector<uint8_t> data(request.begin(), request.end());
     uint8_t salt[p1::kSaltSize] = {1, 2, 3}, iv[p1::WebCrypto::kIvSize] = {4, 5, 6}, tag[p1::WebCrypto::kTagSize];
     client_.seal_with(salt, iv, p1::ByteSpan(nonce, sizeof nonce), p1::MutableByteSpan(data.data(), data.size()), tag);
-    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + hex(salt, sizeof salt) + "\",\"iv\":\"" +
-                       hex(iv, sizeof iv) + "\",\"data\":\"" + hex(data.data(), data.size()) + "\",\"tag\":\"" +
-                       hex(tag, sizeof tag) + "\"}";
+    std::string body = "{\"nonce\":\"" + nonce_hex + "\",\"salt\":\"" + p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" +
+                       p1test::hex_of(iv, sizeof iv) + "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
+                       p1test::hex_of(tag, sizeof tag) + "\"}";
     std::vector<uint8_t> plain(4096);
     p1::Settings scratch;
     p1::SealedCalls::Reply reply =
         calls_.call(client, now_ms, p1::CharSpan(&body[0], body.size()), p1::MutableByteSpan(plain.data(), plain.size()),
                     scratch);
-    Capture text;
+    p1test::ReplyCapture text;
     calls_.send(text);
     last_reply_ = text.text;
     return reply.status;
