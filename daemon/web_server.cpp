@@ -124,6 +124,7 @@ struct WebServer::Impl final : p1::WebBackend {
   p1::SealedCalls calls{crypto, random, *this};
   p1::Settings shown;
   p1::Settings scratch;
+  std::string values;  // this call's snapshot of the meters' values (under `mutex`)
 
   std::string save_blocked;  // why Save cannot work, found at start
 
@@ -142,10 +143,7 @@ struct WebServer::Impl final : p1::WebBackend {
     }
   }
 
-  void write_values(p1::TextBuffer& out) override {
-    std::string values = state.values_json();
-    out.put(values.data(), values.size());
-  }
+  void write_values(p1::TextBuffer& out) override { out.put(values.data(), values.size()); }
   const p1::Settings& settings() override { return shown; }
   bool is_device() const override { return false; }
   const char* save_unavailable() const override { return save_blocked.empty() ? nullptr : save_blocked.c_str(); }
@@ -184,8 +182,11 @@ struct WebServer::Impl final : p1::WebBackend {
   void handle_call(const httplib::Request& req, httplib::Response& res) {
     std::string body = req.body;  // decoded in place
     std::lock_guard<std::mutex> lock(mutex);
+    // One snapshot of the values per call: it sizes the answer's buffer and
+    // is what a "values" call answers.
+    values = state.values_json();
     // Room for the largest answer: every meter's values, or the settings.
-    std::vector<uint8_t> plain(state.values_json().size() + 16384);
+    std::vector<uint8_t> plain(values.size() + 16384);
     p1::SealedCalls::Reply r = calls.call(client_id(req.remote_addr), now_ms(), p1::CharSpan(&body[0], body.size()),
                                           p1::MutableByteSpan(plain.data(), plain.size()), scratch);
     reply(res, r, req.remote_addr);
