@@ -25,3 +25,17 @@ void Sha256::finish(uint8_t out[32]) { br_sha256_out(&context_, out); }
 
 }  // namespace board
 #endif
+
+#if !defined(ESP32)
+// libgcc's signed 64-bit remainder is linked into IRAM (the core's linker
+// script moves only the unsigned division helpers to flash), 873 B of the
+// 32 KB that WiFi's interrupt code also needs. Its one caller is BearSSL's
+// certificate date check, which runs from flash anyway: this definition,
+// built on the unsigned helper the core keeps in flash, is linked instead.
+extern "C" long long __moddi3(long long a, long long b) {
+  unsigned long long ua = a < 0 ? 0ull - static_cast<unsigned long long>(a) : static_cast<unsigned long long>(a);
+  unsigned long long ub = b < 0 ? 0ull - static_cast<unsigned long long>(b) : static_cast<unsigned long long>(b);
+  unsigned long long r = ua % ub;  // the remainder takes the dividend's sign
+  return a < 0 ? -static_cast<long long>(r) : static_cast<long long>(r);
+}
+#endif

@@ -7,12 +7,9 @@
 #include "board.h"
 #include "meter_uart.h"
 #include "mqtt_link.h"
-#include "p1/device/improv_serial.h"
-#include "p1/device/improv_session.h"
-#include "p1/pipeline/meter_stream.h"
 #include "p1/output/output_format.h"
 #include "p1/device/settings/settings_store.h"
-#include "p1/device/setup_wizard.h"
+#include "phases.h"
 #include "publisher.h"
 #include "scratch.h"
 #include "settings_flash.h"
@@ -35,10 +32,8 @@ LittleFsSettingsStorage storage;
 p1::SettingsStore store(storage, p1::MutableByteSpan(shared_scratch.web.record, sizeof shared_scratch.web.record));
 SerialText console;
 DeviceRandom device_random;
-p1::SetupWizard wizard(console, device_random, true);
-p1::ImprovParser improv;
 p1::DefaultAesGcm gcm;
-p1::MeterStream meter(&gcm);
+Phase phase;  // setup() begins phase.setup; start_running() ends it and begins phase.run
 MeterUart uart;
 WifiLink wifi;
 MqttLink mqtt;
@@ -61,7 +56,7 @@ class ImprovPort final : public p1::ImprovDevice {
   }
   void connect(const char* ssid, const char* password) override { wifi.begin(ssid, password, node_id); }
   bool connected() override { return wifi.connected(); }
-  void url(p1::CharSpan out) override { snprintf(out.data(), out.size(), "http://%s/", wifi.address().c_str()); }
+  void url(p1::CharSpan out) override { snprintf_P(out.data(), out.size(), PSTR("http://%s/"), wifi.address().c_str()); }
   void device_info(const char* out[4]) override {
     out[0] = kFirmware;
     out[1] = kVersion;
@@ -70,34 +65,39 @@ class ImprovPort final : public p1::ImprovDevice {
   }
 };
 ImprovPort improv_port;
-p1::ImprovSession improv_session(improv_port);
+
+p1::SetupWizard& wizard() { return phase.setup.wizard; }
+p1::ImprovSession& improv_session() { return phase.setup.improv_session; }
+p1::MeterStream& meter() { return phase.run.meter; }
 
 void configure_meter() {
   p1::Aes128Key key;
   const char* hex = settings.get(p1::SettingId::kMeterKey);
   if (p1::Aes128Key::parse(p1::Span<const char>(hex, strlen(hex)), key) == p1::KeyParseError::kNone) {
-    meter.decoder().set_key(key);
+    meter().decoder().set_key(key);
   }
   p1::AuthKey auth;
   hex = settings.get(p1::SettingId::kAuthKey);
   if (p1::AuthKey::parse(p1::Span<const char>(hex, strlen(hex)), auth) == p1::KeyParseError::kNone) {
-    meter.decoder().set_auth_key(auth);
+    meter().decoder().set_auth_key(auth);
   }
   const char* profile = settings.get(p1::SettingId::kMeterProfile);
-  if (strcmp(profile, "auto") != 0) meter.decoder().set_layout(p1::find_body_layout(profile));
+  if (strcmp(profile, "auto") != 0) meter().decoder().set_layout(p1::find_body_layout(profile));
 }
 
 void start_running() {
-  Serial.printf("\r\nWiFi %s, MQTT %s:%s (%s), web page on port 80.\r\n", settings.get(p1::SettingId::kWifiSsid),
+  Serial.printf_P(PSTR("\r\nWiFi %s, MQTT %s:%s (%s), web page on port 80.\r\n"), settings.get(p1::SettingId::kWifiSsid),
                 settings.get(p1::SettingId::kMqttHost), settings.get(p1::SettingId::kMqttPort),
                 strcmp(settings.get(p1::SettingId::kMqttFingerprint), "[insecure]") == 0 ? "plain" : "TLS");
-  Serial.printf("Switching the serial port to the meter: %s baud %s.\r\n", settings.get(p1::SettingId::kSerialBaud),
+  Serial.printf_P(PSTR("Switching the serial port to the meter: %s baud %s.\r\n"), settings.get(p1::SettingId::kSerialBaud),
                 settings.get(p1::SettingId::kSerialFormat));
+  phase.setup.~SetupPhase();
+  new (&phase.run) RunPhase(&gcm);
   configure_meter();
   if (!wifi.connected()) {
     wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
   }
-  mqtt.begin(settings, String("p1bridge-") + node_id);
+  mqtt.begin(settings, String(F("p1bridge-")) + node_id);
   publisher.begin(settings, node_id);
   portal.begin();
   uart.begin(settings);  // from here on the UART belongs to the meter
@@ -105,11 +105,11 @@ void start_running() {
 }
 
 void run_loop(uint32_t now) {
-  uart.poll(meter, [&](const p1::StreamEvent& e) {
+  uart.poll(meter(), [&](const p1::StreamEvent& e) {
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
-    publisher.on_reading(meter.reading());
+    publisher.on_reading(meter().reading());
     char* json = scratch().render;
-    auto n = p1::format_json(meter.reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
+    auto n = p1::format_json(meter().reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
     if (n) {
       json[*n] = '\0';
       portal.set_values(json, nullptr);
@@ -124,12 +124,12 @@ void run_loop(uint32_t now) {
   if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {
     next_web_status_ms = now + 1000;
     char* status = scratch().render;
-    publisher.render_status(meter.counters(), heap, min_free_heap, p1::CharSpan(status, sizeof(Scratch::render)));
+    publisher.render_status(meter().counters(), heap, min_free_heap, p1::CharSpan(status, sizeof(Scratch::render)));
     portal.set_values(nullptr, status);
   }
   if (static_cast<int32_t>(now - next_status_ms) >= 0) {
     next_status_ms = now + 60000;
-    publisher.publish_status(mqtt, meter.counters(), heap, min_free_heap);
+    publisher.publish_status(mqtt, meter().counters(), heap, min_free_heap);
   }
   if (portal.restart_requested()) {
     delay(300);  // let the answer leave
@@ -145,13 +145,14 @@ void setup() {
   Serial.begin(115200);
   delay(100);
   node_id = board::device_id();
-  Serial.printf("\r\n%s %s on %s (%s). Reset reason: %s\r\n", kFirmware, kVersion, P1_BOARD_NAME, node_id.c_str(),
+  Serial.printf_P(PSTR("\r\n%s %s on %s (%s). Reset reason: %s\r\n"), kFirmware, kVersion, P1_BOARD_NAME, node_id.c_str(),
                 board::reset_reason().c_str());
   board::watchdog_start();
   if (!storage.begin()) Serial.println(F("Flash file system unavailable: settings cannot be stored."));
   p1::LoadStatus status = store.load(settings);
   if (status == p1::LoadStatus::kMigrated) Serial.println(F("Settings of an older version were migrated."));
-  wizard.start(settings, status != p1::LoadStatus::kNoSettings, millis());
+  new (&phase.setup) SetupPhase(console, device_random, improv_port);
+  wizard().start(settings, status != p1::LoadStatus::kNoSettings, millis());
 }
 
 void loop() {
@@ -163,16 +164,16 @@ void loop() {
   }
   while (Serial.available()) {
     // Improv packets are taken out; everything else is typed at the wizard.
-    auto event = improv.feed(static_cast<uint8_t>(Serial.read()));
-    if (event.kind != p1::ImprovParser::Event::Kind::kNone) improv_session.on_event(event, now);
-    for (uint8_t i = 0; i < event.passthrough_count; ++i) wizard.feed(static_cast<char>(event.passthrough[i]), now);
+    auto event = phase.setup.improv.feed(static_cast<uint8_t>(Serial.read()));
+    if (event.kind != p1::ImprovParser::Event::Kind::kNone) improv_session().on_event(event, now);
+    for (uint8_t i = 0; i < event.passthrough_count; ++i) wizard().feed(static_cast<char>(event.passthrough[i]), now);
   }
-  switch (improv_session.tick(now)) {
+  switch (improv_session().tick(now)) {
     case p1::ImprovSession::Outcome::kProvisioned:
       // Only credentials that connected are kept; then everything starts
       // without a reboot.
-      settings.set(p1::SettingId::kWifiSsid, improv_session.ssid());
-      settings.set(p1::SettingId::kWifiPassword, improv_session.password());
+      settings.set(p1::SettingId::kWifiSsid, improv_session().ssid());
+      settings.set(p1::SettingId::kWifiPassword, improv_session().password());
       store.save(settings);
       Serial.flush();
       start_running();
@@ -183,17 +184,17 @@ void loop() {
     case p1::ImprovSession::Outcome::kNone:
       break;
   }
-  if (improv_session.provisioning()) return;  // the wizard waits while the installer provisions
-  switch (wizard.tick(now)) {
+  if (improv_session().provisioning()) return;  // the wizard waits while the installer provisions
+  switch (wizard().tick(now)) {
     case p1::SetupWizard::Outcome::kSaved:
-      settings = wizard.result();
+      settings = wizard().result();
       if (!store.save(settings)) Serial.println(F("Could not write the settings to flash!"));
       start_running();
       break;
     case p1::SetupWizard::Outcome::kCleared:
       store.clear();
       settings.set_defaults();
-      wizard.start(settings, false, now);
+      wizard().start(settings, false, now);
       break;
     case p1::SetupWizard::Outcome::kSkipped:
       start_running();
@@ -201,7 +202,7 @@ void loop() {
     case p1::SetupWizard::Outcome::kAborted:
       // Nothing changed: run with what is stored, or ask again if nothing is.
       if (store.load(settings) == p1::LoadStatus::kNoSettings) {
-        wizard.start(settings, false, now);
+        wizard().start(settings, false, now);
       } else {
         start_running();
       }

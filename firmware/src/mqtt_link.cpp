@@ -12,7 +12,7 @@
 void MqttLink::begin(const p1::Settings& s, const String& client_id) {
   settings_ = &s;
   std::strncpy(client_id_, client_id.c_str(), sizeof client_id_ - 1);
-  snprintf(will_topic_, sizeof will_topic_, "%.64s/availability", s.get(p1::SettingId::kMqttBase));  // fits: 64 + 13 + 1
+  snprintf_P(will_topic_, sizeof will_topic_, PSTR("%.64s/availability"), s.get(p1::SettingId::kMqttBase));  // fits: 64 + 13 + 1
   port_ = static_cast<uint16_t>(atoi(s.get(p1::SettingId::kMqttPort)));
   // The schema stores a fingerprint as 40 or 64 upper-case hex digits.
   const char* fp = s.get(p1::SettingId::kMqttFingerprint);

@@ -58,7 +58,7 @@ Publisher::Sent Publisher::send_part(MqttLink& mqtt, const p1::Reading& reading,
   if (raw_) {
     if (part_ == part) {
       auto n = p1::format_raw_hex(reading, p1::CharSpan(s.render, sizeof s.render - 1));
-      snprintf(topic, sizeof topic, "%s/raw", base_);
+      snprintf_P(topic, sizeof topic, PSTR("%s/raw"), base_);
       if (!n) return Sent::kNothing;  // cannot be rendered: skipped, not retried forever
       s.render[*n] = '\0';
       return mqtt.publish(topic, s.render, false) ? Sent::kSent : Sent::kRefused;
@@ -72,7 +72,7 @@ Publisher::Sent Publisher::send_part(MqttLink& mqtt, const p1::Reading& reading,
     while (values.next(field, p1::CharSpan(s.render, sizeof s.render - 1), length)) {
       if (part_ == part) {
         s.render[length] = '\0';
-        snprintf(topic, sizeof topic, "%s/%s", base_, field);
+        snprintf_P(topic, sizeof topic, PSTR("%s/%s"), base_, field);
         return mqtt.publish(topic, s.render, false) ? Sent::kSent : Sent::kRefused;
       }
       ++part;
@@ -84,14 +84,14 @@ Publisher::Sent Publisher::send_part(MqttLink& mqtt, const p1::Reading& reading,
   if (!n || *n == 0) return Sent::kNothing;
   // As the original gateway: the device's address and signal strength too.
   size_t at = *n - 1;  // before the closing brace
-  snprintf(s.render + at, sizeof s.render - at, ",\"ip\":\"%s\",\"rssi\":%d}", wifi.address().c_str(), wifi.rssi());
-  snprintf(topic, sizeof topic, "%s/json", base_);
+  snprintf_P(s.render + at, sizeof s.render - at, PSTR(",\"ip\":\"%s\",\"rssi\":%d}"), wifi.address().c_str(), wifi.rssi());
+  snprintf_P(topic, sizeof topic, PSTR("%s/json"), base_);
   return mqtt.publish(topic, s.render, false) ? Sent::kSent : Sent::kRefused;
 }
 
 void Publisher::announce(MqttLink& mqtt) {
   char availability[96];
-  snprintf(availability, sizeof availability, "%s/availability", base_);
+  snprintf_P(availability, sizeof availability, PSTR("%s/availability"), base_);
   mqtt.publish(availability, "online", true);
   if (!discovery_) return;
   p1::DiscoveryTarget target;
@@ -191,7 +191,7 @@ size_t Publisher::render_status(const p1::StreamCounters& c, uint32_t free_heap,
 void Publisher::publish_status(MqttLink& mqtt, const p1::StreamCounters& c, uint32_t free_heap,
                                uint32_t min_free_heap) {
   char topic[kTopicMax];
-  snprintf(topic, sizeof topic, "%s/status", base_);
+  snprintf_P(topic, sizeof topic, PSTR("%s/status"), base_);
   char* payload = scratch().render;
   if (render_status(c, free_heap, min_free_heap, p1::CharSpan(payload, sizeof(Scratch::render))) > 0) {
     mqtt.publish(topic, payload, false);

@@ -17,7 +17,7 @@
 
 class Publisher {
  public:
-  static constexpr size_t kRing = 1024;                    // ~9 EVN readings in RAM
+  static constexpr size_t kRing = 512;  // a few readings in RAM; an outage spills to flash
   static constexpr size_t kJournalBytes = 1800u * 1024u;   // of the 2 MB file system (4m2m layout)
   static constexpr size_t kTopicMax = 96;
 

@@ -50,15 +50,15 @@ class ServerWriter final : public p1::ReplyWriter {
 void WebPortal::begin() {
   const char* key = settings_.get(p1::SettingId::kWebKey);
   calls_.set_passkey(p1::Span<const char>(key, std::strlen(key)));
-  server_.on("/", HTTP_GET, [this] {
+  server_.on(F("/"), HTTP_GET, [this] {
     security_headers(server_);
     server_.sendHeader(F("Content-Encoding"), F("gzip"));
-    server_.send_P(200, "text/html; charset=utf-8", reinterpret_cast<const char*>(p1web::kIndexHtmlGz),
+    server_.send_P(200, PSTR("text/html; charset=utf-8"), reinterpret_cast<const char*>(p1web::kIndexHtmlGz),
                    p1web::kIndexHtmlGzSize);
   });
-  server_.on("/api/nonce", HTTP_GET, [this] { send(calls_.nonce(client_of(server_), millis())); });
-  server_.on("/api/call", HTTP_POST, [this] { handle_call(); });
-  server_.on("/update", HTTP_POST, [this] { handle_upload_done(); }, [this] { handle_upload(); });
+  server_.on(F("/api/nonce"), HTTP_GET, [this] { send(calls_.nonce(client_of(server_), millis())); });
+  server_.on(F("/api/call"), HTTP_POST, [this] { handle_call(); });
+  server_.on(F("/update"), HTTP_POST, [this] { handle_upload_done(); }, [this] { handle_upload(); });
   server_.begin();
 }
 
@@ -128,15 +128,15 @@ void WebPortal::handle_upload() {
                                              p1::MutableByteSpan(token, sizeof token)) &&
                          std::memcmp(token, upload_token_, sizeof token) == 0;
     upload_token_valid_ = false;  // single use
-    upload_error_ = upload_authorized_ ? nullptr : "log in first: no valid upload token";
+    upload_error_ = upload_authorized_ ? nullptr : F("log in first: no valid upload token");
     upload_ok_ = upload_authorized_ && Update.begin(update_size_);
-    if (upload_authorized_ && !upload_ok_) upload_error_ = "the updater refused to start";
+    if (upload_authorized_ && !upload_ok_) upload_error_ = F("the updater refused to start");
     upload_hash_.begin();
   } else if (upload.status == UPLOAD_FILE_WRITE && upload_ok_) {
     // The updater checks the image header (magic byte, flash layout) on the first block.
     upload_hash_.add(upload.buf, upload.currentSize);
     upload_ok_ = Update.write(upload.buf, upload.currentSize) == upload.currentSize;
-    if (!upload_ok_) upload_error_ = "writing the image failed";
+    if (!upload_ok_) upload_error_ = F("writing the image failed");
   } else if (upload.status == UPLOAD_FILE_END && upload_ok_) {
     // Only the image the logged-in page announced may boot: its SHA-256 is
     // compared before the updater marks it bootable.
@@ -145,22 +145,22 @@ void WebPortal::handle_upload() {
     if (Update.size() != update_size_ || std::memcmp(digest, update_sha256_, sizeof digest) != 0) {
       Update.end(false);
       upload_ok_ = false;
-      upload_error_ = "the image is not the one the page announced (size or SHA-256 differ)";
+      upload_error_ = F("the image is not the one the page announced (size or SHA-256 differ)");
     } else {
       upload_ok_ = Update.end(true);
-      if (!upload_ok_) upload_error_ = "the updater refused the image";
+      if (!upload_ok_) upload_error_ = F("the updater refused the image");
     }
   } else if (upload.status == UPLOAD_FILE_ABORTED) {
     Update.end(false);
     upload_ok_ = false;
-    upload_error_ = "upload aborted";
+    upload_error_ = F("upload aborted");
   }
 }
 
 void WebPortal::handle_upload_done() {
   security_headers(server_);
   if (!upload_ok_) {
-    String body = String(F("{\"error\":\"")) + (upload_error_ ? upload_error_ : "no image") + "\"}";
+    String body = String(F("{\"error\":\"")) + String(upload_error_ ? upload_error_ : F("no image")) + F("\"}");
     server_.send(upload_authorized_ ? 400 : 403, F("application/json"), body);
     return;
   }

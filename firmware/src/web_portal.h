@@ -55,7 +55,7 @@ class WebPortal final : public p1::WebBackend {
   bool upload_token_valid_ = false;
   bool upload_authorized_ = false;
   bool upload_ok_ = false;
-  const char* upload_error_ = nullptr;
+  const __FlashStringHelper* upload_error_ = nullptr;
   board::Sha256 upload_hash_;
   bool restart_ = false;
 };
