@@ -11,6 +11,7 @@
 #include "p1/crypto/default_aes_gcm.h"
 #include "version.h"
 #include "decode_command.h"
+#include "probe_command.h"
 #include "run_command.h"
 #include "setup_command.h"
 
@@ -120,6 +121,17 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-web", run.no_web, "No configuration page");
   run_cmd->add_flag("--check", run.check, "Validate the configuration, print it (secrets hidden) and exit");
 
+  p1d::ProbeOptions probe;
+  CLI::App* probe_cmd = app.add_subcommand("probe", "Find out what is on a meter line: speed, framing, key, meter");
+  probe_cmd->add_option("--port", probe.port, "Serial device or tcp://host:port")->required();
+  probe_cmd->add_option("-k,--key", probe.key_hex, "Decryption key to try (32 hex digits); or P1BRIDGE_KEY")
+      ->envname("P1BRIDGE_KEY");
+  probe_cmd->add_option("-a,--auth-key", probe.auth_key_hex, "Authentication key to try (32 hex digits)")
+      ->envname("P1BRIDGE_AUTH_KEY");
+  probe_cmd->add_option("--seconds", probe.seconds, "Seconds to listen at each line setting")
+      ->capture_default_str()
+      ->check(CLI::Range(0.5, 600.0));
+
   std::string setup_path = "p1bridge.toml";
   CLI::App* setup_cmd = app.add_subcommand("setup", "Answer the setup questions and write the config file");
   setup_cmd->add_option("-c,--config", setup_path, "Config file to create or edit")->capture_default_str();
@@ -132,6 +144,7 @@ int main(int argc, char** argv) {
   }
   if (*decode_cmd) return p1d::run_decode(decode);
   if (*setup_cmd) return p1d::run_setup(setup_path);
+  if (*probe_cmd) return p1d::run_probe(probe);
   if (*run_cmd) {
     p1d::Config config;
     int rc = build_config(run, config);

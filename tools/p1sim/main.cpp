@@ -19,6 +19,7 @@
 #include <random>
 #include <thread>
 
+#include "line_check.h"
 #include "meter_model.h"
 #include "telegram_encoder.h"
 
@@ -41,6 +42,7 @@ struct Options {
   double interval = 5.0;          // seconds between telegrams (EVN: 5)
   double delay = 0.0;             // seconds before the first telegram
   int baud = 2400;                // line speed to emulate; 0 = as fast as possible
+  std::string line;               // --line: the line setting a pty reader must use
   long count = 0;                 // 0 = forever
   uint32_t frame_counter = 1;
   unsigned seed = 1;
@@ -310,6 +312,8 @@ int main(int argc, char** argv) {
                  "Meter number (0.0.96.1.0.255) the evn and ksm-west telegrams carry (default: the sample's)");
   app.add_option("--interval", o.interval, "Seconds between telegrams")->capture_default_str();
   app.add_option("--delay", o.delay, "Seconds to wait before the first telegram")->capture_default_str();
+  app.add_option("--line", o.line,
+                 "With --output pty: the meter's line setting, e.g. 2400-8E1; a reader set otherwise gets noise");
   app.add_option("--baud", o.baud, "Line speed to emulate, 0 = unpaced")->capture_default_str();
   app.add_option("--count", o.count, "Telegrams to send, 0 = forever")->capture_default_str();
   app.add_option("--frame-counter", o.frame_counter, "First frame counter")->capture_default_str();
@@ -330,6 +334,11 @@ int main(int argc, char** argv) {
   }
   if (!o.auth_key.empty() && key_bytes(o.auth_key).size() != 16) {
     std::fprintf(stderr, "p1sim: --auth-key must be 32 hex digits\n");
+    return 2;
+  }
+  p1sim::LineCheck line_check;
+  if (!o.line.empty() && (o.output != "pty" || !line_check.parse(o.line))) {
+    std::fprintf(stderr, "p1sim: --line needs --output pty and a setting such as 2400-8E1\n");
     return 2;
   }
   struct sigaction action {};
@@ -398,6 +407,7 @@ int main(int argc, char** argv) {
       std::string text = p1enc::to_hex(wire) + "\n";
       out.assign(text.begin(), text.end());
     }
+    if (line_check.enabled() && !line_check.matches(fd)) out = line_check.garble(out);
     if (!write_paced(fd, out, o.hex ? 0 : o.baud)) {
       if (listen_fd < 0) break;
       // The TCP client left: this telegram is lost for it (as on a real

@@ -30,6 +30,8 @@ class MeterStream {
 
   TelegramDecoder& decoder() { return decoder_; }
   const StreamCounters& counters() const { return counters_; }
+  // Framing of the last valid frame (kNone before the first).
+  Framing framing() const { return reader_.framing(); }
   // The reading of the last kReading event; valid until the next push().
   const Reading& reading() const { return reading_; }
 
