@@ -1,6 +1,8 @@
 #include "serial_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -26,6 +28,21 @@ speed_t speed_of(int baud) {
     default: return B2400;
   }
 }
+// A pseudo-terminal (socat, a test's simulated meter) carries no parity: Linux
+// drops PARENB from its settings, and refuses (EINVAL) a change that differs
+// from the current settings only in the parity it would drop.
+bool is_pseudo_terminal(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode)) return false;
+  unsigned major_number = major(st.st_rdev);
+  return major_number >= 136 && major_number <= 143;  // UNIX98_PTY_SLAVE_MAJOR and the ones after it
+}
+
+bool set_without_parity(int fd, termios tio) {
+  tio.c_cflag &= ~static_cast<tcflag_t>(PARENB | PARODD);
+  return tcsetattr(fd, TCSANOW, &tio) == 0;
+}
+
 }  // namespace
 
 std::string SerialSource::open() {
@@ -56,7 +73,7 @@ std::string SerialSource::open() {
   tio.c_iflag &= ~static_cast<tcflag_t>(IXON | IXOFF | IXANY);
   tio.c_cc[VMIN] = 0;
   tio.c_cc[VTIME] = 0;
-  if (tcsetattr(fd, TCSANOW, &tio) != 0) {
+  if (tcsetattr(fd, TCSANOW, &tio) != 0 && !(errno == EINVAL && is_pseudo_terminal(fd) && set_without_parity(fd, tio))) {
     std::string error = "cannot configure " + meter_.source + ": " + std::strerror(errno);
     ::close(fd);
     return error;

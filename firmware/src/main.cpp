@@ -8,6 +8,7 @@
 #include "meter_uart.h"
 #include "mqtt_link.h"
 #include "p1/output/output_format.h"
+#include "p1/probe/line_search.h"
 #include "p1/device/settings/settings_store.h"
 #include "phases.h"
 #include "publisher.h"
@@ -35,6 +36,7 @@ DeviceRandom device_random;
 p1::DefaultAesGcm gcm;
 Phase phase;  // setup() begins phase.setup; start_running() ends it and begins phase.run
 MeterUart uart;
+p1::LineSearch line_search;  // tries the Austrian line settings while the configured one shows only errors
 WifiLink wifi;
 MqttLink mqtt;
 Publisher publisher;
@@ -101,11 +103,13 @@ void start_running() {
   publisher.begin(settings, node_id);
   portal.begin();
   uart.begin(settings);  // from here on the UART belongs to the meter
+  line_search.begin(meter(), millis());
   running = true;
 }
 
 void run_loop(uint32_t now) {
   uart.poll(meter(), [&](const p1::StreamEvent& e) {
+    line_search.on_event(e, meter());
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
     publisher.on_reading(meter().reading());
     char* json = scratch().render;
@@ -115,6 +119,13 @@ void run_loop(uint32_t now) {
       portal.set_values(json, nullptr);
     }
   });
+  if (const p1::LineSetting* line = line_search.tick(meter(), now)) {
+    // Only the debug port may talk now: the UART's TX line goes to the meter.
+    Serial1.printf_P(PSTR("meter: only errors at this line setting; trying %u %s\r\n"),
+                     static_cast<unsigned>(line->baud), line->format);
+    uart.begin(line->baud, line->format);
+    meter().reset();
+  }
   uint32_t heap = board::free_heap();
   if (heap < min_free_heap) min_free_heap = heap;
   wifi.loop(now);

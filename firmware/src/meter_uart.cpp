@@ -4,8 +4,11 @@
 #include <cstring>
 
 void MeterUart::begin(const p1::Settings& settings) {
-  const char* format = settings.get(p1::SettingId::kSerialFormat);
-  unsigned long baud = std::strtoul(settings.get(p1::SettingId::kSerialBaud), nullptr, 10);
+  begin(static_cast<uint32_t>(std::strtoul(settings.get(p1::SettingId::kSerialBaud), nullptr, 10)),
+        settings.get(p1::SettingId::kSerialFormat));
+}
+
+void MeterUart::begin(uint32_t baud, const char* format) {
   SerialConfig config = SERIAL_8E1;
   if (std::strcmp(format, "8N1") == 0) config = SERIAL_8N1;
   else if (std::strcmp(format, "8O1") == 0) config = SERIAL_8O1;

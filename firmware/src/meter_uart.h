@@ -12,6 +12,8 @@ class MeterUart {
  public:
   static constexpr size_t kRxBuffer = 2048;  // EVN: 282 bytes per telegram; ~9 s at 2400 baud
   void begin(const p1::Settings& settings);
+  // Another line setting (the automatic search): "8E1", "8N1", ...
+  void begin(uint32_t baud, const char* format);
   // Reads what arrived; calls on_event for each reading or error.
   template <typename F>
   void poll(p1::MeterStream& stream, F&& on_event) {

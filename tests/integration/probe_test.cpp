@@ -86,6 +86,7 @@ TEST(Probe, SaysWhenTheKeyIsWrong) {
   EXPECT_FALSE(has(r.out, "[[meter]]")) << r.out;
   // Only the meter's own speed showed frames: the others stay at noise.
   EXPECT_TRUE(has(r.out, "9600 8E1 (infrared head on a Siemens AMIS meter: Netz Oberösterreich)... bytes ")) << r.out;
+  EXPECT_TRUE(has(r.out, "115200 8N1 (P1 port")) << r.out;
   meter.process.stop();
 }
 
@@ -100,6 +101,36 @@ TEST(Probe, NothingOnTheLineIsSaidPlainly) {
                          "operator.\n"))
       << r.out;
   meter.process.stop();
+}
+
+// Every family p1sim simulates, at the line setting its meters use. (A pty
+// cannot carry parity: 8E1 and 8N1 at one speed look alike to p1sim.)
+TEST(Probe, IdentifiesEveryFamilyAtItsLineSetting) {
+  struct Case {
+    const char* family;
+    const char* line;
+    const char* found;
+    const char* meter;
+  };
+  const Case cases[] = {
+      {"evn", "2400-8E1", "2400 8E1", "EVN/Netz NÖ"},
+      {"ksm-west", "2400-8E1", "2400 8E1", "TINETZ, Salzburg, Vorarlberg, IKB"},
+      {"wiener-netze", "9600-8N1", "9600 8N1", "Wiener Netze (AM550, E450)"},
+      {"netz-burgenland", "9600-8N1", "9600 8N1", "Netz Burgenland (E450)"},
+      {"e450-gbt", "9600-8N1", "9600 8N1", "Landis+Gyr E450, Kamstrup"},
+      {"kaernten-netz", "115200-8N1", "115200 8N1", "Kärnten Netz, Wels"},
+      {"steiermark", "115200-8N1", "115200 8N1", ""},
+  };
+  for (const Case& c : cases) {
+    std::string dir = p1it::temp_dir(std::string("probe-") + c.family);
+    PtyMeter meter;
+    ASSERT_TRUE(meter.start(dir, {"--family", c.family, "--line", c.line}));
+    ProbeRun r = probe(dir, {"--port", meter.link, "--key", kSimKey}, "1.2");
+    EXPECT_EQ(r.rc, 0) << c.family << "\n" << r.out;
+    EXPECT_TRUE(has(r.out, std::string("Line setting: ") + c.found + ".")) << c.family << "\n" << r.out;
+    EXPECT_TRUE(has(r.out, std::string("Meter: ") + c.meter)) << c.family << "\n" << r.out;
+    meter.process.stop();
+  }
 }
 
 TEST(Probe, ListensToASerialBridgeOverTcp) {

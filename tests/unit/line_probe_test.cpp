@@ -7,6 +7,7 @@
 
 #include "p1/crypto/default_aes_gcm.h"
 #include "p1/probe/line_probe.h"
+#include "p1/probe/line_search.h"
 #include "support/testdata.h"
 
 namespace {
@@ -150,9 +151,64 @@ TEST(LineProbe, SettingsCoverTheAustrianInterfaces) {
   EXPECT_EQ(s[0].baud, 2400u);
   EXPECT_STREQ(s[0].format, "8E1");
   EXPECT_EQ(s[1].baud, 9600u);
-  EXPECT_TRUE(s[1].acknowledge);  // AMIS: the reader must answer
+  EXPECT_STREQ(s[1].format, "8N1");
+  EXPECT_FALSE(s[1].acknowledge);
+  EXPECT_EQ(s[2].baud, 9600u);
+  EXPECT_STREQ(s[2].format, "8E1");
+  EXPECT_TRUE(s[2].acknowledge);  // AMIS: the reader must answer
   EXPECT_EQ(s[3].baud, 115200u);
   EXPECT_STREQ(s[3].format, "8N1");
+}
+
+}  // namespace
+
+namespace {
+
+// The device's search: stays on a setting with frames, walks the list while
+// a whole window shows only noise, and never leaves a setting that worked.
+TEST(LineSearch, WalksTheSettingsWhileOnlyNoiseArrivesAndStaysOnFrames) {
+  p1::DefaultAesGcm gcm;
+  p1::MeterStream stream(&gcm);
+  p1::LineSearch search;
+  uint32_t now = 1000;
+  search.begin(stream, now);
+  auto feed = [&](const Bytes& bytes) {
+    p1::ByteSpan in(bytes.data(), bytes.size());
+    while (p1::StreamEvent e = stream.push(in)) search.on_event(e, stream);
+  };
+  Bytes noise(500, 0x55);
+  feed(noise);
+  EXPECT_EQ(search.tick(stream, now + p1::LineSearch::kWindowMs - 1), nullptr) << "the window is not over";
+  const p1::LineSetting* first = search.tick(stream, now + p1::LineSearch::kWindowMs);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first, &p1::austrian_line_settings()[0]);
+  now += p1::LineSearch::kWindowMs;
+  // Nothing at all is no better: the next setting is tried.
+  const p1::LineSetting* second = search.tick(stream, now + p1::LineSearch::kWindowMs);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second, &p1::austrian_line_settings()[1]);
+  now += p1::LineSearch::kWindowMs;
+  EXPECT_FALSE(search.settled());
+  // Frames (even undecryptable ones: no key yet) end the search.
+  feed(wire_of("at-netznoe-kaifa-ma309-docsample"));
+  EXPECT_EQ(search.tick(stream, now + 1), nullptr);
+  EXPECT_TRUE(search.settled());
+  EXPECT_EQ(search.current(), second);
+  feed(noise);
+  EXPECT_EQ(search.tick(stream, now + 10 * p1::LineSearch::kWindowMs), nullptr) << "a setting that worked stays";
+}
+
+TEST(LineSearch, WrapsAroundTheList) {
+  p1::DefaultAesGcm gcm;
+  p1::MeterStream stream(&gcm);
+  p1::LineSearch search;
+  uint32_t now = 0;
+  search.begin(stream, now);
+  auto settings = p1::austrian_line_settings();
+  for (size_t i = 0; i < settings.size() + 1; ++i) {
+    now += p1::LineSearch::kWindowMs;
+    EXPECT_EQ(search.tick(stream, now), &settings[i % settings.size()]) << i;
+  }
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // The line settings Austrian meters use on their customer interfaces, in the
 // order a search tries them (meter-formats.md): the M-Bus ports at 2400 8E1
-// (Netz NÖ, KSM-West), the AMIS infrared head at 9600 8E1 (Netz OÖ, the
-// reader must acknowledge), other infrared heads at 9600 8N1, the P1 ports
-// at 115200 8N1 (Energienetze Steiermark, Kärnten Netz, Wiener Netze IM350).
+// (Netz NÖ, KSM-West), infrared heads at 9600 8N1, the AMIS infrared head at
+// 9600 8E1 (Netz OÖ: the reader must acknowledge, so a meter that sends
+// without being asked is found at 8N1 first), the P1 ports at 115200 8N1
+// (Energienetze Steiermark, Kärnten Netz, Wiener Netze IM350).
 #pragma once
 #include <cstddef>
 #include <cstdint>
