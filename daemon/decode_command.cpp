@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "input_file.h"
+#include "key_argument.h"
 #include "p1/crypto/default_aes_gcm.h"
 #include "p1/pipeline/meter_stream.h"
 #include "p1/output/output_format.h"
@@ -10,14 +11,6 @@
 namespace p1d {
 
 namespace {
-
-template <typename KeyT>
-bool parse_key(const std::string& text, const char* what, KeyT& key) {
-  p1::KeyParseError error = KeyT::parse(p1::Span<const char>(text.data(), text.size()), key);
-  if (error == p1::KeyParseError::kNone) return true;
-  std::fprintf(stderr, "p1bridge decode: invalid %s: %s\n", what, p1::describe(error));
-  return false;
-}
 
 class Printer {
  public:
@@ -80,12 +73,12 @@ int run_decode(const DecodeOptions& options) {
   stream.decoder().set_reject_replays(false);
   if (!options.key_hex.empty()) {
     p1::Aes128Key key;
-    if (!parse_key(options.key_hex, "--key", key)) return kExitUsage;
+    if (!parse_key_argument("decode", options.key_hex, "--key", key)) return kExitUsage;
     stream.decoder().set_key(key);
   }
   if (!options.auth_key_hex.empty()) {
     p1::AuthKey key;
-    if (!parse_key(options.auth_key_hex, "--auth-key", key)) return kExitUsage;
+    if (!parse_key_argument("decode", options.auth_key_hex, "--auth-key", key)) return kExitUsage;
     stream.decoder().set_auth_key(key);
   }
   if (!options.profile.empty()) {

@@ -9,6 +9,7 @@
 
 #include "byte_source.h"
 #include "decode_command.h"
+#include "key_argument.h"
 #include "p1/crypto/default_aes_gcm.h"
 #include "p1/output/output_format.h"
 #include "p1/pipeline/meter_stream.h"
@@ -19,14 +20,6 @@ namespace p1d {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-template <typename KeyT>
-bool parse_key(const std::string& text, const char* what, KeyT& key) {
-  p1::KeyParseError error = KeyT::parse(p1::Span<const char>(text.data(), text.size()), key);
-  if (error == p1::KeyParseError::kNone) return true;
-  std::fprintf(stderr, "p1bridge probe: invalid %s: %s\n", what, p1::describe(error));
-  return false;
-}
 
 struct SettingResult {
   const p1::LineSetting* setting = nullptr;  // nullptr: a TCP bridge (its line setting is the bridge's)
@@ -127,12 +120,12 @@ int run_probe(const ProbeOptions& o) {
   stream.decoder().set_reject_replays(false);  // the same telegram may be seen at two settings
   if (!o.key_hex.empty()) {
     p1::Aes128Key key;
-    if (!parse_key(o.key_hex, "--key", key)) return kExitUsage;
+    if (!parse_key_argument("probe", o.key_hex, "--key", key)) return kExitUsage;
     stream.decoder().set_key(key);
   }
   if (!o.auth_key_hex.empty()) {
     p1::AuthKey key;
-    if (!parse_key(o.auth_key_hex, "--auth-key", key)) return kExitUsage;
+    if (!parse_key_argument("probe", o.auth_key_hex, "--auth-key", key)) return kExitUsage;
     stream.decoder().set_auth_key(key);
   }
   bool tcp = o.port.rfind("tcp://", 0) == 0;

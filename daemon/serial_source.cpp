@@ -1,5 +1,7 @@
 #include "serial_source.h"
 
+#include "serial_speed.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -12,21 +14,10 @@
 namespace p1d {
 
 namespace {
+// Validated settings only get here; an unknown speed falls back to 2400.
 speed_t speed_of(int baud) {
-  switch (baud) {
-    case 300: return B300;
-    case 600: return B600;
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    default: return B2400;
-  }
+  speed_t speed = termios_speed(baud);
+  return speed == B0 ? B2400 : speed;
 }
 // A pseudo-terminal (socat, a test's simulated meter) carries no parity: Linux
 // drops PARENB from its settings, and refuses (EINVAL) a change that differs

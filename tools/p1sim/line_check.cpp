@@ -4,31 +4,15 @@
 
 #include <cstdio>
 
+#include "serial_speed.h"
+
 namespace p1sim {
 
-namespace {
-
-speed_t speed_of(unsigned baud) {
-  switch (baud) {
-    case 300: return B300;
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    default: return B0;
-  }
-}
-
-}  // namespace
 
 bool LineCheck::parse(const std::string& text) {
   unsigned baud = 0;
   char format[4] = {};
-  if (std::sscanf(text.c_str(), "%u-%3s", &baud, format) != 2 || speed_of(baud) == B0) return false;
+  if (std::sscanf(text.c_str(), "%u-%3s", &baud, format) != 2 || p1d::termios_speed(baud) == B0) return false;
   if (format[0] < '5' || format[0] > '8' || (format[1] != 'N' && format[1] != 'E' && format[1] != 'O') ||
       (format[2] != '1' && format[2] != '2')) {
     return false;
@@ -43,7 +27,7 @@ bool LineCheck::parse(const std::string& text) {
 bool LineCheck::matches(int fd) const {
   termios tio{};
   if (tcgetattr(fd, &tio) != 0) return false;
-  return cfgetispeed(&tio) == speed_of(baud_);  // the only part of the setting a pty keeps (see line_check.h)
+  return cfgetispeed(&tio) == p1d::termios_speed(baud_);  // the only part of the setting a pty keeps (see line_check.h)
 }
 
 std::vector<uint8_t> LineCheck::garble(const std::vector<uint8_t>& bytes) {
