@@ -202,7 +202,7 @@ int run_probe(const ProbeOptions& o) {
   static const p1::LineSetting kBridge = {0, "", false, "a serial bridge"};
   p1::describe_operator(best->seen, best->setting != nullptr ? *best->setting : kBridge, who_out);
   std::printf("Meter: %.*s.\n", static_cast<int>(who_out.size()), who);
-  const char* sentence = p1::explain(verdict);
+  const char* sentence = p1::explain(verdict).host_string();
   std::printf("%c%s.\n", std::toupper(static_cast<unsigned char>(sentence[0])), sentence + 1);
   if (verdict == p1::LineVerdict::kReadings) {
     std::printf("One reading: %s\n", best->reading.c_str());

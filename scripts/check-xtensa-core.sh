@@ -25,7 +25,7 @@ ln -s /usr/include/bearssl "$out/include/bearssl"   # BearSSL's portable headers
 ln -s /usr/include/jsmn.h "$out/include/jsmn.h"
 flags=(-std=c++17 -Os -fno-exceptions -fno-rtti -fno-jump-tables -fno-tree-switch-conversion -mlongcalls -mtext-section-literals -ffunction-sections
        -fdata-sections -Wall -Wextra -Wpedantic -Wshadow -Werror -specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
-       -DP1_DEVICE_CAPACITIES -DP1_COMPACT_TABLES
+       -DP1_DEVICE_CAPACITIES -DP1_COMPACT_TABLES -DP1_FLASH_STRINGS
        -nostdinc++ -isystem scripts/xtensa-shim -isystem "$out/include" -Icore)
 sources=$(find core/p1 -name '*.cpp' ! -name '*mbedtls*' | sort)
 for src in $sources; do
@@ -40,7 +40,7 @@ read -r text data rodata bss < <(xtensa-lx106-elf-objdump -h "$out"/*.o | awk '
     if (name ~ /_Z/ && seen[name]++) return
     total[kind] += size
   }
-  $2 ~ /^\.(text|literal)/ {add("t", $2, strtonum("0x"$3))}
+  $2 ~ /^\.(text|literal|irom0)/ {add("t", $2, strtonum("0x"$3))}
   $2 ~ /^\.data/ {add("d", $2, strtonum("0x"$3))}
   $2 ~ /^\.rodata/ {add("r", $2, strtonum("0x"$3))}
   $2 ~ /^\.bss/ {add("b", $2, strtonum("0x"$3))}

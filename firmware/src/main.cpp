@@ -22,6 +22,9 @@ namespace {
 class SerialText final : public p1::TextOutput {
  public:
   void print(const char* text) override { Serial.print(text); }
+  void print(p1::FlashText text) override {
+    Serial.print(reinterpret_cast<const __FlashStringHelper*>(text.flash_address()));
+  }
 };
 
 const char* kFirmware = "p1bridge";

@@ -100,7 +100,7 @@ TEST(LineProbe, AWrongKeyIsNamed) {
   EXPECT_EQ(p.seen.security_control, 0x21);
   // Without a decoded layout the manufacturer and the security suite point to the operator.
   EXPECT_EQ(p.who, "Kaifa on an M-Bus port: KSM-West (TINETZ, Salzburg Netz, Vorarlberg Netz, IKB)");
-  EXPECT_STREQ(p1::explain(LineVerdict::kWrongKey),
+  EXPECT_STREQ(p1::explain(LineVerdict::kWrongKey).host_string(),
                "telegrams arrive, but the key does not decrypt them: the key is wrong");
   EXPECT_NE(p.report.find("first error: "), std::string::npos) << p.report;
 }

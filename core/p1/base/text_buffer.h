@@ -3,6 +3,7 @@
 #pragma once
 #include <cstring>
 
+#include "p1/base/flash_text.h"
 #include "p1/base/span.h"
 
 namespace p1 {
@@ -26,6 +27,13 @@ class TextBuffer {
     len_ += n;
   }
   void put(const char* s) { put(s, std::strlen(s)); }
+  void put(FlashText s) {
+    for (size_t i = 0;; ++i) {
+      char c = s.at(i);
+      if (c == '\0') return;
+      put(c);
+    }
+  }
   bool has_room(size_t n) const { return out_.size() - len_ >= n; }
   // Space for up to n chars written directly; commit() what was used.
   char* reserve(size_t n) {

@@ -16,15 +16,15 @@ constexpr char kDelete = 0x7F;
 void SetupWizard::print_settings(TextOutput& out, const Settings& settings, bool include_wifi) {
   for (const SettingSpec& spec : setting_specs()) {
     if (!spec.applies(include_wifi)) continue;
-    out.print("  ");
+    out.print(P1_TEXT("  "));
     out.print(spec.key);
-    out.print(" = ");
+    out.print(P1_TEXT(" = "));
     if (spec.kind == SettingKind::kSecret) {
-      out.print(settings.length(spec.id) > 0 ? "(set)" : "(not set)");
+      out.print(settings.length(spec.id) > 0 ? P1_TEXT("(set)") : P1_TEXT("(not set)"));
     } else {
       out.print(settings.get(spec.id));
     }
-    out.print("\r\n");
+    out.print(P1_TEXT("\r\n"));
   }
 }
 
@@ -36,10 +36,10 @@ void SetupWizard::start(const Settings& current, bool offer_edit, uint32_t now_m
   if (offer_edit) {
     state_ = State::kOffer;
     deadline_ = now_ms + kOfferMs;
-    out_.print("Press 's' within 10 seconds to edit settings, 'c' to clear them.\r\n");
+    out_.print(P1_TEXT("Press 's' within 10 seconds to edit settings, 'c' to clear them.\r\n"));
     return;
   }
-  out_.print("p1bridge setup. Enter keeps the value in [brackets]; Ctrl-C cancels.\r\n");
+  out_.print(P1_TEXT("p1bridge setup. Enter keeps the value in [brackets]; Ctrl-C cancels.\r\n"));
   state_ = State::kField;
   field_ = static_cast<size_t>(-1);
   next_field();
@@ -57,21 +57,23 @@ void SetupWizard::next_field() {
   // All fields answered; each was validated when entered.
   state_ = State::kDone;
   outcome_ = Outcome::kSaved;
-  out_.print("\r\nSettings saved:\r\n");
+  out_.print(P1_TEXT("\r\nSettings saved:\r\n"));
   print_settings(out_, settings_, ask_wifi_);
 }
 
 void SetupWizard::prompt() {
   const SettingSpec& spec = setting_specs()[field_];
   out_.print(spec.label);
-  out_.print(" [");
+  out_.print(P1_TEXT(" ["));
   if (spec.kind == SettingKind::kSecret) {
     bool set = settings_.length(spec.id) > 0;
-    out_.print(set ? "set, Enter keeps it" : (spec.id == SettingId::kWebKey ? "not set, Enter generates one" : "not set"));
+    out_.print(set                              ? P1_TEXT("set, Enter keeps it")
+               : spec.id == SettingId::kWebKey ? P1_TEXT("not set, Enter generates one")
+                                               : P1_TEXT("not set"));
   } else {
     out_.print(settings_.get(spec.id));
   }
-  out_.print("]: ");
+  out_.print(P1_TEXT("]: "));
 }
 
 // 16 characters from 57 that cannot be misread (no 0/O, 1/l/I): 16 x
@@ -80,7 +82,7 @@ void SetupWizard::prompt() {
 // modulo 57, which would make the first 28 letters likelier (each of the 57
 // is then exactly as likely).
 void SetupWizard::generate_web_key() {
-  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  static const char kAlphabet[] P1_FLASH_DATA = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   constexpr size_t kLetters = sizeof kAlphabet - 1;
   constexpr unsigned kLimit = 256 / kLetters * kLetters;
   char key[kGeneratedWebKeyLength + 1];
@@ -91,21 +93,21 @@ void SetupWizard::generate_web_key() {
     random_.fill(MutableByteSpan(random, sizeof random));
     for (size_t i = 0; i < sizeof random && n < kGeneratedWebKeyLength; ++i) {
       // A broken random source must not hang the wizard: after many fills, take what comes.
-      if (random[i] < kLimit || fill >= 64) key[n++] = kAlphabet[random[i] % kLetters];
+      if (random[i] < kLimit || fill >= 64) key[n++] = flash_char(&kAlphabet[random[i] % kLetters]);
     }
   }
   std::memset(random, 0, sizeof random);
   key[n] = '\0';
   settings_.set(SettingId::kWebKey, key);
-  out_.print("Webpage key generated: ");
+  out_.print(P1_TEXT("Webpage key generated: "));
   out_.print(key);
-  out_.print("  (note it now: it is not shown again)\r\n");
+  out_.print(P1_TEXT("  (note it now: it is not shown again)\r\n"));
   std::memset(key, 0, sizeof key);
 }
 
 void SetupWizard::finish_field() {
   const SettingSpec& spec = setting_specs()[field_];
-  out_.print("\r\n");
+  out_.print(P1_TEXT("\r\n"));
   if (line_len_ == 0) {
     // Enter keeps the value; an unset webpage key is generated.
     if (spec.id == SettingId::kWebKey && settings_.length(spec.id) == 0) generate_web_key();
@@ -114,11 +116,11 @@ void SetupWizard::finish_field() {
   }
   SettingError error = settings_.set(spec.id, Span<const char>(line_, line_len_));
   if (error != SettingError::kNone) {
-    out_.print("  Not accepted (");
+    out_.print(P1_TEXT("  Not accepted ("));
     out_.print(describe(error));
-    out_.print("): expected ");
+    out_.print(P1_TEXT("): expected "));
     out_.print(spec.expected);
-    out_.print(".\r\n");
+    out_.print(P1_TEXT(".\r\n"));
     line_len_ = 0;
     prompt();
     return;
@@ -127,7 +129,7 @@ void SetupWizard::finish_field() {
   // sniffed request lets it be guessed offline: say so.
   if (spec.id == SettingId::kWebKey && is_weak_passkey(Span<const char>(line_, line_len_))) {
     // Short: on the ESP8266 this text takes RAM.
-    out_.print("  Weak key: use 12+ mixed characters, or none to generate one.\r\n");
+    out_.print(P1_TEXT("  Weak key: use 12+ mixed characters, or none to generate one.\r\n"));
   }
   std::memset(line_, 0, sizeof line_);
   next_field();
@@ -138,10 +140,10 @@ SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
   if (state_ == State::kOffer) {
     if (static_cast<int32_t>(now_ms - deadline_) >= 0) return tick(now_ms);
     if (c == 's' || c == 'S') {
-      out_.print("\r\n");
+      out_.print(P1_TEXT("\r\n"));
       start(settings_, false, now_ms);
     } else if (c == 'c' || c == 'C') {
-      out_.print("\r\nSettings cleared.\r\n");
+      out_.print(P1_TEXT("\r\nSettings cleared.\r\n"));
       state_ = State::kDone;
       outcome_ = Outcome::kCleared;
     }
@@ -149,7 +151,7 @@ SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
   }
   // State::kField: line editing.
   if (c == kCtrlC || c == kCtrlD) {
-    out_.print("\r\nSetup cancelled; nothing was changed.\r\n");
+    out_.print(P1_TEXT("\r\nSetup cancelled; nothing was changed.\r\n"));
     state_ = State::kDone;
     outcome_ = Outcome::kAborted;
     return outcome_;
@@ -166,7 +168,7 @@ SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
   if (c == kBackspace || c == kDelete) {
     if (line_len_ > 0) {
       --line_len_;
-      out_.print("\b \b");
+      out_.print(P1_TEXT("\b \b"));
     }
     return outcome_;
   }
@@ -181,7 +183,7 @@ SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
 
 SetupWizard::Outcome SetupWizard::tick(uint32_t now_ms) {
   if (state_ == State::kOffer && static_cast<int32_t>(now_ms - deadline_) >= 0) {
-    out_.print("Starting with the stored settings.\r\n");
+    out_.print(P1_TEXT("Starting with the stored settings.\r\n"));
     state_ = State::kDone;
     outcome_ = Outcome::kSkipped;
   }

@@ -64,25 +64,25 @@ LineVerdict judge(const LineObservation& s) {
   return LineVerdict::kUnknownLayout;
 }
 
-const char* explain(LineVerdict v) {
+FlashText explain(LineVerdict v) {
   switch (v) {
-    case LineVerdict::kNothing: return "no bytes";
-    case LineVerdict::kNoise: return "bytes, but no valid frame: not this speed or parity (or a noisy line)";
-    case LineVerdict::kFramesOnly: return "valid frames, but no complete telegram: frames get lost or cut short";
+    case LineVerdict::kNothing: return P1_TEXT("no bytes");
+    case LineVerdict::kNoise: return P1_TEXT("bytes, but no valid frame: not this speed or parity (or a noisy line)");
+    case LineVerdict::kFramesOnly: return P1_TEXT("valid frames, but no complete telegram: frames get lost or cut short");
     case LineVerdict::kNeedsKey:
-      return "encrypted telegrams: give the key (from your grid operator's customer portal) with --key";
-    case LineVerdict::kWrongKey: return "telegrams arrive, but the key does not decrypt them: the key is wrong";
+      return P1_TEXT("encrypted telegrams: give the key (from your grid operator's customer portal) with --key");
+    case LineVerdict::kWrongKey: return P1_TEXT("telegrams arrive, but the key does not decrypt them: the key is wrong");
     case LineVerdict::kWrongAuthKey:
-      return "telegrams arrive, but their authentication tag does not match: the authentication key is wrong "
-             "(leave it out to decrypt without checking the tag)";
+      return P1_TEXT("telegrams arrive, but their authentication tag does not match: the authentication key is wrong "
+             "(leave it out to decrypt without checking the tag)");
     case LineVerdict::kUnknownLayout:
-      return "telegrams decrypt, but their content fits no known layout (the structure is shown in the errors)";
+      return P1_TEXT("telegrams decrypt, but their content fits no known layout (the structure is shown in the errors)");
     case LineVerdict::kRefused:
-      return "telegrams decode, but the security rules refuse them (unencrypted although a key is given, or "
-             "replayed)";
-    case LineVerdict::kReadings: return "readings decoded";
+      return P1_TEXT("telegrams decode, but the security rules refuse them (unencrypted although a key is given, or "
+             "replayed)");
+    case LineVerdict::kReadings: return P1_TEXT("readings decoded");
   }
-  return "";
+  return P1_TEXT("");
 }
 
 void manufacturer_id(const LineObservation& s, char out[4]) {
@@ -101,14 +101,14 @@ void manufacturer_id(const LineObservation& s, char out[4]) {
 
 namespace {
 
-const char* framing_name(Framing f) {
+FlashText framing_name(Framing f) {
   switch (f) {
-    case Framing::kMbus: return "M-Bus";
-    case Framing::kHdlc: return "HDLC";
-    case Framing::kBareApdu: return "bare APDU";
+    case Framing::kMbus: return P1_TEXT("M-Bus");
+    case Framing::kHdlc: return P1_TEXT("HDLC");
+    case Framing::kBareApdu: return P1_TEXT("bare APDU");
     case Framing::kNone: break;
   }
-  return "none";
+  return P1_TEXT("none");
 }
 
 void put_number(TextBuffer& out, uint32_t n) {
@@ -124,22 +124,22 @@ namespace {
 // Who sends what (meter-formats.md): manufacturer, framing and security
 // control point to the operator while no layout has decoded yet.
 struct MeterHint {
-  const char* id;
-  Framing framing;          // kNone: any
-  uint8_t security_control;  // 0: any
-  const char* text;
+  char id[4];
+  uint32_t framing;           // Framing; kNone: any (words: the table is read from flash)
+  uint32_t security_control;  // 0: any
+  char text[80];
 };
-constexpr MeterHint kHints[] = {
-    {"KFM", Framing::kMbus, 0x21, "Kaifa on an M-Bus port: KSM-West (TINETZ, Salzburg Netz, Vorarlberg Netz, IKB)"},
-    {"KFM", Framing::kMbus, 0, "Kaifa on an M-Bus port: Netz NÖ (EVN)"},
-    {"SAG", Framing::kMbus, 0, "Sagemcom on an M-Bus port: Netz NÖ (EVN)"},
-    {"SAG", Framing::kBareApdu, 0, "Sagemcom P1 port: Energienetze Steiermark"},
-    {"ISK", Framing::kHdlc, 0, "Iskraemeco: Wiener Netze or Kärnten Netz"},
-    {"SMS", Framing::kNone, 0, "Siemens IM350: Wiener Netze or Kärnten Netz"},
-    {"LGZ", Framing::kHdlc, 0x30, "Landis+Gyr E450: Netz Burgenland, or another operator's E450"},
-    {"LGZ", Framing::kNone, 0, "Landis+Gyr E450: Wiener Netze or another operator's E450"},
-    {"KAM", Framing::kNone, 0, "Kamstrup"},
-    {"SAM", Framing::kMbus, 0, "Siemens AMIS: Netz Oberösterreich"},
+const MeterHint kHints[] P1_FLASH_DATA = {
+    {"KFM", uint32_t(Framing::kMbus), 0x21, "Kaifa on an M-Bus port: KSM-West (TINETZ, Salzburg Netz, Vorarlberg Netz, IKB)"},
+    {"KFM", uint32_t(Framing::kMbus), 0, "Kaifa on an M-Bus port: Netz NÖ (EVN)"},
+    {"SAG", uint32_t(Framing::kMbus), 0, "Sagemcom on an M-Bus port: Netz NÖ (EVN)"},
+    {"SAG", uint32_t(Framing::kBareApdu), 0, "Sagemcom P1 port: Energienetze Steiermark"},
+    {"ISK", uint32_t(Framing::kHdlc), 0, "Iskraemeco: Wiener Netze or Kärnten Netz"},
+    {"SMS", uint32_t(Framing::kNone), 0, "Siemens IM350: Wiener Netze or Kärnten Netz"},
+    {"LGZ", uint32_t(Framing::kHdlc), 0x30, "Landis+Gyr E450: Netz Burgenland, or another operator's E450"},
+    {"LGZ", uint32_t(Framing::kNone), 0, "Landis+Gyr E450: Wiener Netze or another operator's E450"},
+    {"KAM", uint32_t(Framing::kNone), 0, "Kamstrup"},
+    {"SAM", uint32_t(Framing::kMbus), 0, "Siemens AMIS: Netz Oberösterreich"},
 };
 
 }  // namespace
@@ -157,61 +157,61 @@ void describe_operator(const LineObservation& s, const LineSetting& setting, Tex
   char id[4];
   manufacturer_id(s, id);
   for (const MeterHint& h : kHints) {
-    if (std::strcmp(h.id, id) != 0) continue;
-    if (h.framing != Framing::kNone && h.framing != s.framing) continue;
+    if (!FlashText(h.id).equals(Span<const char>(id, std::strlen(id)))) continue;
+    if (h.framing != uint32_t(Framing::kNone) && h.framing != uint32_t(s.framing)) continue;
     if (h.security_control != 0 && h.security_control != s.security_control) continue;
-    out.put(h.text);
+    out.put(FlashText(h.text));
     return;
   }
   if (id[0] != '\0') {
     out.put(id);
-    out.put(" meter; ");
+    out.put(P1_TEXT(" meter; "));
   }
   out.put(setting.used_by);
 }
 
 void describe_observation(const LineObservation& s, TextBuffer& out) {
-  out.put("bytes ");
+  out.put(P1_TEXT("bytes "));
   put_number(out, s.bytes);
-  out.put(", frames ");
+  out.put(P1_TEXT(", frames "));
   put_number(out, s.frames);
   if (s.frames > 0) {
-    out.put(" (");
+    out.put(P1_TEXT(" ("));
     out.put(framing_name(s.framing));
-    out.put(")");
+    out.put(P1_TEXT(")"));
   }
-  out.put(", checksum errors ");
+  out.put(P1_TEXT(", checksum errors "));
   put_number(out, s.checksum_errors);
-  out.put(", telegrams ");
+  out.put(P1_TEXT(", telegrams "));
   put_number(out, s.telegrams);
-  out.put(", readings ");
+  out.put(P1_TEXT(", readings "));
   put_number(out, s.readings);
   if (s.has_title) {
     char id[4];
     manufacturer_id(s, id);
-    out.put("; ");
+    out.put(P1_TEXT("; "));
     if (id[0] != '\0') {
       out.put(id);
-      out.put(" ");
+      out.put(P1_TEXT(" "));
     }
     char hex[17];
     write_hex(ByteSpan(s.system_title, sizeof s.system_title), CharSpan(hex, 16));
     out.put(hex, 16);
-    out.put(", security 0x");
+    out.put(P1_TEXT(", security 0x"));
     write_hex(ByteSpan(&s.security_control, 1), CharSpan(hex, 2));
     out.put(hex, 2);
     bool encrypted = (s.security_control & 0x20) != 0, authenticated = (s.security_control & 0x10) != 0;
-    out.put(encrypted && authenticated ? " (encrypted, authenticated)"
-            : encrypted                ? " (encrypted)"
-            : authenticated            ? " (authenticated)"
-                                       : " (plain)");
+    out.put(encrypted && authenticated ? P1_TEXT(" (encrypted, authenticated)")
+            : encrypted                ? P1_TEXT(" (encrypted)")
+            : authenticated            ? P1_TEXT(" (authenticated)")
+                                       : P1_TEXT(" (plain)"));
   }
   if (s.layout != nullptr && s.layout[0] != '\0') {
-    out.put("; layout ");
+    out.put(P1_TEXT("; layout "));
     out.put(s.layout);
   }
   if (s.readings == 0 && s.first_error != Error::kNone) {
-    out.put("; first error: ");
+    out.put(P1_TEXT("; first error: "));
     out.put(describe(s.first_error));
   }
 }

@@ -62,7 +62,7 @@ class LineProbe {
 
 LineVerdict judge(const LineObservation& seen);
 // The verdict as one plain sentence (no secrets: keys are never part of it).
-const char* explain(LineVerdict verdict);
+FlashText explain(LineVerdict verdict);
 // The manufacturer's three-letter FLAG id from the system title, e.g. "KFM".
 void manufacturer_id(const LineObservation& seen, char out[4]);
 // Who operates such meters: from the layout that decoded (its description),
