@@ -58,10 +58,11 @@ class FlashText {
     return n;
   }
   bool equals(Span<const char> s) const {
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (at(i) != s[i] || s[i] == '\0') return false;
+    size_t i = 0;
+    for (char c; (c = at(i)) != '\0'; ++i) {
+      if (i >= s.size() || c != s[i]) return false;
     }
-    return at(s.size()) == '\0';
+    return i == s.size();
   }
   // Copies as much as fits into `out` with a terminating NUL; returns the
   // length copied.
