@@ -116,6 +116,15 @@ TEST(ShellyRpc, UdpFrameCarriesIdSrcAndResultOrError) {
   EXPECT_EQ(stale["error"]["code"], -114);
 }
 
+// Found by fuzz_shelly_rpc: an unknown method of control characters, echoed
+// in the error message, escapes to six times its length and must still fit.
+TEST(ShellyRpc, UnknownMethodOfControlCharactersStillGetsAWholeErrorReply) {
+  std::string request = "{\"id\":7,\"method\":\"" + std::string(40, '\x1f') + "\"}";
+  json r = json::parse(reply_to(request, nullptr));
+  EXPECT_EQ(r["error"]["code"], 404);
+  EXPECT_EQ(r["error"]["message"].get<std::string>(), "No handler for " + std::string(31, '\x1f'));
+}
+
 TEST(ShellyRpc, RefusesMalformedRequestsWithTheExactReason) {
   struct Bad {
     const char* text;

@@ -141,16 +141,22 @@ ShellyAnswer shelly_answer(ShellyMethod method, Span<const char> name, uint64_t 
   return a;
 }
 
-Result<size_t> shelly_error_json(const ShellyAnswer& answer, Span<const char> message, CharSpan buffer) {
-  TextBuffer out(buffer);
+namespace {
+void put_error(TextBuffer& out, int code, Span<const char> message) {
   bool first = true;
   out.put('{');
   put_json_key(out, "code", first);
-  if (answer.code < 0) out.put('-');
-  put_json_uint(out, static_cast<uint64_t>(answer.code < 0 ? -answer.code : answer.code));
+  if (code < 0) out.put('-');
+  put_json_uint(out, static_cast<uint64_t>(code < 0 ? -code : code));
   put_json_key(out, "message", first);
   put_json_string(out, message);
   out.put('}');
+}
+}  // namespace
+
+Result<size_t> shelly_error_json(const ShellyAnswer& answer, Span<const char> message, CharSpan buffer) {
+  TextBuffer out(buffer);
+  put_error(out, answer.code, message);
   return finish(out);
 }
 
@@ -176,10 +182,7 @@ Result<size_t> shelly_rpc_reply(const ShellyRpcRequest& request, const char* dev
     out.put(answer_text.data(), answer_text.size());
   } else {
     put_json_key(out, "error", first);
-    char error[160];
-    Result<size_t> e = shelly_error_json(answer, answer_text, CharSpan(error, sizeof error));
-    if (!e) return e.error();
-    out.put(error, *e);
+    put_error(out, answer.code, answer_text);
   }
   out.put('}');
   return finish(out);
