@@ -113,6 +113,23 @@ Result<size_t> shelly_emdata_status(const GridValues& v, CharSpan buffer) {
   return done(out);
 }
 
+// What a Pro 3EM says of itself besides its id (raw JSON values).
+struct FixedMember {
+  const char* key;
+  const char* json;
+};
+const FixedMember kDeviceInfo[] = {
+    {"slot", "1"},
+    {"model", "\"SPEM-003CEBEU\""},
+    {"gen", "2"},
+    {"fw_id", "\"20241011-114455/1.4.4-g6d2a586\""},
+    {"ver", "\"1.4.4\""},
+    {"app", "\"Pro3EM\""},
+    {"auth_en", "false"},
+    {"auth_domain", "null"},
+    {"profile", "\"triphase\""},
+};
+
 Result<size_t> shelly_device_info(const ShellyIdentity& id, CharSpan buffer) {
   TextBuffer out(buffer);
   bool first = true;
@@ -123,24 +140,10 @@ Result<size_t> shelly_device_info(const ShellyIdentity& id, CharSpan buffer) {
   put_json_string(out, id.device_id);
   put_json_key(out, "mac", first);
   put_json_string(out, id.mac);
-  put_json_key(out, "slot", first);
-  out.put('1');
-  put_json_key(out, "model", first);
-  put_json_string(out, "SPEM-003CEBEU");
-  put_json_key(out, "gen", first);
-  out.put('2');
-  put_json_key(out, "fw_id", first);
-  put_json_string(out, "20241011-114455/1.4.4-g6d2a586");
-  put_json_key(out, "ver", first);
-  put_json_string(out, "1.4.4");
-  put_json_key(out, "app", first);
-  put_json_string(out, "Pro3EM");
-  put_json_key(out, "auth_en", first);
-  put_json_bool(out, false);
-  put_json_key(out, "auth_domain", first);
-  out.put("null");
-  put_json_key(out, "profile", first);
-  put_json_string(out, "triphase");
+  for (const FixedMember& m : kDeviceInfo) {
+    put_json_key(out, m.key, first);
+    out.put(m.json);
+  }
   out.put('}');
   return done(out);
 }
