@@ -98,6 +98,16 @@ std::string ShellyServer::start() {
   http_->server.Get("/shelly", [call](const httplib::Request& req, httplib::Response& res) {
     call(req, res, "Shelly.GetDeviceInfo");
   });
+  // JSON-RPC in a POST body, as the Shelly app and some controllers call it: the same frame as over UDP.
+  http_->server.Post("/rpc", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string reply;
+    if (!rpc_frame(req.body.data(), req.body.size(), steady_ms(), reply)) {
+      res.status = 400;
+      res.set_content("{\"code\":-103,\"message\":\"malformed JSON-RPC request\"}", "application/json");
+      return;
+    }
+    res.set_content(reply, "application/json");
+  });
   if (!http_->server.bind_to_port(bind_.c_str(), http_port_)) {
     return where + std::to_string(http_port_) + ": cannot listen (port in use, or below 1024 without root)";
   }
@@ -124,6 +134,27 @@ std::string ShellyServer::start() {
   return {};
 }
 
+bool ShellyServer::rpc_frame(const char* request, size_t size, int64_t now_ms, std::string& reply) {
+  p1::ShellyRpcRequest rpc;
+  p1::ShellyRpcError e = p1::parse_shelly_rpc(p1::Span<const char>(request, size), rpc);
+  if (e != p1::ShellyRpcError::kNone) {
+    P1_LOG_DEBUG("shelly: rpc request refused: %s", p1::describe(e));
+    return false;  // nothing to answer to: no id to put in a reply
+  }
+  p1::GridValues values;
+  bool fresh = current(now_ms, values);
+  char text[kAnswerMax], frame[kAnswerMax + 256];
+  p1::Span<const char> name(rpc.method_name, rpc.method_length);
+  p1::ShellyAnswer a = p1::shelly_answer(rpc.method, name, rpc.component, fresh ? &values : nullptr, identity_,
+                                         p1::CharSpan(text, sizeof text));
+  if (a.too_small) return false;
+  auto r = p1::shelly_rpc_reply(rpc, device_id_.c_str(), a, p1::Span<const char>(text, a.length),
+                                p1::CharSpan(frame, sizeof frame));
+  if (!r) return false;
+  reply.assign(frame, *r);
+  return true;
+}
+
 void ShellyServer::service_udp(int64_t now_ms) {
   for (int i = 0; i < 16; ++i) {  // a burst, then back to the loop
     char request[p1::kShellyMaxDatagram + 1];
@@ -131,23 +162,9 @@ void ShellyServer::service_udp(int64_t now_ms) {
     socklen_t from_length = sizeof from;
     ssize_t n = recvfrom(udp_fd_, request, sizeof request, 0, reinterpret_cast<sockaddr*>(&from), &from_length);
     if (n < 0) return;
-    p1::ShellyRpcRequest rpc;
-    p1::ShellyRpcError e = p1::parse_shelly_rpc(p1::Span<const char>(request, static_cast<size_t>(n)), rpc);
-    if (e != p1::ShellyRpcError::kNone) {
-      P1_LOG_DEBUG("shelly: udp request refused: %s", p1::describe(e));
-      continue;  // nothing to answer to: no id to put in a reply
-    }
-    p1::GridValues values;
-    bool fresh = current(now_ms, values);
-    char text[kAnswerMax], reply[kAnswerMax + 256];
-    p1::Span<const char> name(rpc.method_name, rpc.method_length);
-    p1::ShellyAnswer a =
-        p1::shelly_answer(rpc.method, name, rpc.component, fresh ? &values : nullptr, identity_, p1::CharSpan(text, sizeof text));
-    if (a.too_small) continue;
-    auto r = p1::shelly_rpc_reply(rpc, device_id_.c_str(), a, p1::Span<const char>(text, a.length),
-                                  p1::CharSpan(reply, sizeof reply));
-    if (!r) continue;
-    sendto(udp_fd_, reply, *r, 0, reinterpret_cast<sockaddr*>(&from), from_length);
+    std::string reply;
+    if (!rpc_frame(request, static_cast<size_t>(n), now_ms, reply)) continue;
+    sendto(udp_fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), from_length);
   }
 }
 

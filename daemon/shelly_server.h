@@ -1,5 +1,5 @@
 // The Shelly Pro 3EM emulation of one meter: HTTP RPC (GET /rpc/<Method>,
-// /shelly) and, unless its port is 0, JSON-RPC over UDP. The answers are the
+// /shelly, POST /rpc) and, unless its port is 0, JSON-RPC over UDP. The answers are the
 // core's (p1/output/shelly_rpc.h); this only moves them.
 //
 // HTTP is cpp-httplib's server, which blocks in its own accept loop: it runs
@@ -38,6 +38,9 @@ class ShellyServer {
   // The HTTP body answering one call with the values current at `now_ms`.
   std::string http_answer(const std::string& method, uint64_t component, int64_t now_ms, int& http_status);
   bool current(int64_t now_ms, p1::GridValues& out);
+  // The JSON-RPC reply frame to a request (UDP datagram or POST /rpc body);
+  // false when the request is malformed (there is nothing to reply to).
+  bool rpc_frame(const char* request, size_t size, int64_t now_ms, std::string& reply);
 
   std::string bind_;
   int http_port_;

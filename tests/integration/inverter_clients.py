@@ -4,6 +4,7 @@ reads them; each prints one JSON object for the integration test.
 
   inverter_clients.py sunspec PORT      SunSpec map via pymodbus (Debian's python3-pymodbus)
   inverter_clients.py shelly-http PORT PATH
+  inverter_clients.py shelly-post PORT REQUEST     (POST /rpc)
   inverter_clients.py shelly-udp PORT REQUEST
 """
 import json
@@ -76,9 +77,11 @@ def sunspec(port):
     print(json.dumps(out))
 
 
-def shelly_http(port, path):
+def shelly_http(port, path, body=None):
+    url = "http://%s:%d%s" % (HOST, port, path)
+    request = urllib.request.Request(url, data=body.encode() if body is not None else None)
     try:
-        with urllib.request.urlopen("http://%s:%d%s" % (HOST, port, path), timeout=10) as r:
+        with urllib.request.urlopen(request, timeout=10) as r:
             print(json.dumps({"status": r.status, "body": json.loads(r.read())}))
     except urllib.error.HTTPError as e:
         print(json.dumps({"status": e.code, "body": json.loads(e.read())}))
@@ -97,5 +100,7 @@ if __name__ == "__main__":
         sunspec(port)
     elif kind == "shelly-http":
         shelly_http(port, sys.argv[3])
+    elif kind == "shelly-post":
+        shelly_http(port, "/rpc", sys.argv[3])
     else:
         shelly_udp(port, sys.argv[3])

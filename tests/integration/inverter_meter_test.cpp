@@ -191,6 +191,12 @@ TEST(InverterMeter, ShellyOverHttpAndUdpMatchesP1simThenAnswersUnavailable) {
   EXPECT_EQ(reply["src"], device);
   EXPECT_TRUE(near(reply["result"]["total_act_power"], v["p_p"].get<double>() - v["p_n"].get<double>(), 1e-6));
 
+  json posted = client("shelly-post " + std::to_string(port) + " " + request);
+  EXPECT_EQ(posted["status"], 200) << posted.dump();
+  EXPECT_EQ(posted["body"]["id"], 42);
+  EXPECT_EQ(posted["body"]["result"]["id"], 0);
+  EXPECT_EQ(client("shelly-post " + std::to_string(port) + " '{\"method\":1}'")["status"], 400);
+
   s.sim.kill_now();
   json stale;
   for (int i = 0; i < 100; ++i) {
