@@ -20,7 +20,7 @@ std::string device_hex(const std::string& name) {
 }
 }  // namespace
 
-MeterServers::MeterServers(const MeterConfig& meter) : meter_(meter) {
+MeterServers::MeterServers(const MeterConfig& meter) : meter_(meter), serial_(meter.name) {
   if (meter_.sunspec) {
     sunspec_ = std::make_unique<SunSpecServer>(meter_.serve_bind, meter_.sunspec_port,
                                               static_cast<uint8_t>(meter_.sunspec_unit_id));
