@@ -284,6 +284,8 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   if (queue.size() > 0) P1_LOG_INFO("%zu messages stay queued for the next start", queue.size());
   bool restart = web && web->restart_requested();
   web.reset();
+  for (auto& m : meters) m->serve_to(nullptr);
+  servers.clear();  // their ports are free before a restart binds them again
   P1_LOG_INFO("stopped");
   if (restart && argv != nullptr) {
     P1_LOG_INFO("restarting with the saved settings");
