@@ -218,6 +218,29 @@ std::string validate(Config& config) {
     bases.push_back(meter.base);
     names.push_back(meter.name);
   }
+  // One port, one server: the meters' servers among themselves and the page.
+  struct Use {
+    std::string what;
+    int port;
+    bool udp;
+  };
+  std::vector<Use> used;
+  if (config.web.enabled) used.push_back({"web.port", config.web.port, false});
+  for (const MeterConfig& meter : config.meters) {
+    std::vector<Use> mine;
+    if (meter.sunspec) mine.push_back({"sunspec_port", meter.sunspec_port, false});
+    if (meter.shelly) mine.push_back({"shelly_port", meter.shelly_port, false});
+    if (meter.shelly && meter.shelly_udp_port != 0) mine.push_back({"shelly_udp_port", meter.shelly_udp_port, true});
+    for (const Use& u : mine) {
+      for (const Use& other : used) {
+        if (other.port == u.port && other.udp == u.udp) {
+          return "meter " + meter.name + ": " + u.what + " " + std::to_string(u.port) + " is already used by " +
+                 other.what + " (each server needs a port of its own)";
+        }
+      }
+      used.push_back({"meter " + meter.name + "'s " + u.what, u.port, u.udp});
+    }
+  }
   return {};
 }
 
@@ -299,6 +322,14 @@ std::string Config::describe() const {
         << (m.parity == Parity::kNone ? "N" : m.parity == Parity::kEven ? "E" : "O") << m.stop_bits
         << " base=" << m.base << " key=" << secret(m.key_hex) << " auth_key=" << secret(m.auth_key_hex)
         << " profile=" << (m.profile.empty() ? "auto" : m.profile) << " stale_after=" << m.stale_after << "s\n";
+    if (m.sunspec) {
+      out << "meter " << m.name << ": sunspec meter on " << m.serve_bind << ":" << m.sunspec_port << " unit "
+          << m.sunspec_unit_id << "\n";
+    }
+    if (m.shelly) {
+      out << "meter " << m.name << ": shelly pro 3em on http " << m.serve_bind << ":" << m.shelly_port << ", udp "
+          << (m.shelly_udp_port == 0 ? std::string("off") : std::to_string(m.shelly_udp_port)) << "\n";
+    }
   }
   return out.str();
 }

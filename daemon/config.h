@@ -27,6 +27,15 @@ struct MeterConfig {
   // With a key, unencrypted telegrams are refused unless this is set (a
   // meter that sends in the clear although a key is configured).
   bool allow_plaintext = false;
+  // Serving this meter's values to an inverter or battery that regulates on
+  // a meter of its own (off by default; one set of ports per meter).
+  bool sunspec = false;        // Modbus TCP, SunSpec: "Fronius Smart Meter (TCP)"
+  int sunspec_port = 502;
+  int sunspec_unit_id = 1;
+  bool shelly = false;         // Shelly Pro 3EM emulation: HTTP RPC, and UDP RPC unless the port is 0
+  int shelly_port = 80;
+  int shelly_udp_port = 1010;
+  std::string serve_bind = "0.0.0.0";  // address of these servers
   p1::Aes128Key key;         // parsed from key_hex
   p1::AuthKey auth_key;      // parsed from auth_key_hex
   bool has_key = false;

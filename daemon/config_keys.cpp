@@ -47,6 +47,14 @@ bool valid_stale_after(const std::string& t) {
   long long v;
   return parse_int(t, 2, 86400, v);
 }
+bool valid_unit_id(const std::string& t) {
+  long long v;
+  return parse_int(t, 1, 247, v);
+}
+bool valid_port_or_off(const std::string& t) {
+  long long v;
+  return parse_int(t, 0, 65535, v);
+}
 bool valid_data_bits(const std::string& t) { return t.size() == 1 && t[0] >= '5' && t[0] <= '8'; }
 bool valid_stop_bits(const std::string& t) { return t == "1" || t == "2"; }
 bool valid_parity(const std::string& t) {
@@ -106,6 +114,14 @@ const ConfigKey kKeys[] = {
     {"meter", "profile", T::kString, nullptr, SettingId::kMeterProfile, nullptr, nullptr},
     {"meter", "stale_after", T::kInteger, nullptr, kProgramOnly, valid_stale_after, "2 to 86400 seconds"},
     {"meter", "allow_plaintext", T::kBool, nullptr, kProgramOnly, valid_bool, "true or false"},
+    {"meter", "sunspec", T::kBool, nullptr, kProgramOnly, valid_bool, "true or false"},
+    {"meter", "sunspec_port", T::kInteger, nullptr, kProgramOnly, valid_port, "a port number 1-65535 (Fronius: 502)"},
+    {"meter", "sunspec_unit_id", T::kInteger, nullptr, kProgramOnly, valid_unit_id, "a Modbus unit id 1-247"},
+    {"meter", "shelly", T::kBool, nullptr, kProgramOnly, valid_bool, "true or false"},
+    {"meter", "shelly_port", T::kInteger, nullptr, kProgramOnly, valid_port, "a port number 1-65535 (Shelly: 80)"},
+    {"meter", "shelly_udp_port", T::kInteger, nullptr, kProgramOnly, valid_port_or_off,
+     "a port number 1-65535 (Shelly: 1010), or 0 for no UDP"},
+    {"meter", "serve_bind", T::kString, nullptr, kProgramOnly, non_empty, "an address such as 0.0.0.0"},
 };
 
 char parity_letter(Parity p) { return p == Parity::kNone ? 'N' : p == Parity::kEven ? 'E' : 'O'; }
@@ -306,6 +322,13 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "meter" && n == "name") m->name = text;
   else if (s == "meter" && n == "stale_after") m->stale_after = std::atoi(text.c_str());
   else if (s == "meter" && n == "allow_plaintext") m->allow_plaintext = b;
+  else if (s == "meter" && n == "sunspec") m->sunspec = b;
+  else if (s == "meter" && n == "sunspec_port") m->sunspec_port = std::atoi(text.c_str());
+  else if (s == "meter" && n == "sunspec_unit_id") m->sunspec_unit_id = std::atoi(text.c_str());
+  else if (s == "meter" && n == "shelly") m->shelly = b;
+  else if (s == "meter" && n == "shelly_port") m->shelly_port = std::atoi(text.c_str());
+  else if (s == "meter" && n == "shelly_udp_port") m->shelly_udp_port = std::atoi(text.c_str());
+  else if (s == "meter" && n == "serve_bind") m->serve_bind = text;
   return {};
 }
 
@@ -377,6 +400,13 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "profile") return m->profile;
     if (n == "stale_after") return std::to_string(m->stale_after);
     if (n == "allow_plaintext") return yes(m->allow_plaintext);
+    if (n == "sunspec") return yes(m->sunspec);
+    if (n == "sunspec_port") return std::to_string(m->sunspec_port);
+    if (n == "sunspec_unit_id") return std::to_string(m->sunspec_unit_id);
+    if (n == "shelly") return yes(m->shelly);
+    if (n == "shelly_port") return std::to_string(m->shelly_port);
+    if (n == "shelly_udp_port") return std::to_string(m->shelly_udp_port);
+    if (n == "serve_bind") return m->serve_bind;
   }
   return {};
 }

@@ -101,6 +101,14 @@ int main(int argc, char** argv) {
   add_value(run_cmd, run, "-p,--profile", "meter.profile", "Body layout instead of detecting it");
   add_value(run_cmd, run, "--stale-after", "meter.stale_after",
             "Seconds without a reading before the meter's availability turns offline (default 60)");
+  run_cmd->add_flag_function("--sunspec", [&run](std::int64_t) { run.values.emplace_back("meter.sunspec", "true"); },
+                             "Serve the meter as a SunSpec Modbus TCP meter (\"Fronius Smart Meter (TCP)\")");
+  add_value(run_cmd, run, "--sunspec-port", "meter.sunspec_port", "Port of the SunSpec meter (default 502)");
+  run_cmd->add_flag_function("--shelly", [&run](std::int64_t) { run.values.emplace_back("meter.shelly", "true"); },
+                             "Answer as a Shelly Pro 3EM (HTTP and UDP RPC)");
+  add_value(run_cmd, run, "--shelly-port", "meter.shelly_port", "HTTP port of the Shelly emulation (default 80)");
+  add_value(run_cmd, run, "--shelly-udp-port", "meter.shelly_udp_port", "UDP RPC port of the Shelly emulation (default 1010; 0: none)");
+  add_value(run_cmd, run, "--serve-bind", "meter.serve_bind", "Address the SunSpec and Shelly servers listen on (default 0.0.0.0)");
   add_value(run_cmd, run, "--mqtt-host", "mqtt.host", "Broker host (default 127.0.0.1); or P1BRIDGE_MQTT_HOST");
   add_value(run_cmd, run, "--mqtt-port", "mqtt.port", "Broker port (default 1883)");
   add_value(run_cmd, run, "--mqtt-user", "mqtt.user", "Broker user (default power-meter)");

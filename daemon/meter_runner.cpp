@@ -15,6 +15,7 @@
 #include "log.h"
 #include "version.h"
 #include "p1/cosem/gateway_fields.h"
+#include "p1/output/freshness.h"
 #include "p1/output/ha_discovery.h"
 #include "p1/output/output_format.h"
 #include "p1/output/status_json.h"
@@ -304,6 +305,7 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
     fields_changed_ = save = true;
   }
   if (save) save_state();
+  if (servers_ != nullptr) servers_->on_reading(reading, meter_number_, now_ms_);
 }
 
 void MeterRunner::publish_availability(MqttClient& mqtt) {
@@ -313,7 +315,7 @@ void MeterRunner::publish_availability(MqttClient& mqtt) {
 
 void MeterRunner::tick(MqttClient& mqtt, int64_t now_ms) {
   now_ms_ = now_ms;
-  if (online_ && !finished_ && now_ms - last_reading_ms_ >= meter_.stale_after * 1000LL) {
+  if (online_ && !finished_ && !p1::reading_is_fresh(static_cast<uint64_t>(now_ms - last_reading_ms_), static_cast<uint32_t>(meter_.stale_after))) {
     online_ = false;
     availability_changed_ = true;
     P1_LOG_WARN("meter %s: no reading for %d s; %s offline until the next one", meter_.name.c_str(),

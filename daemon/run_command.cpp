@@ -92,6 +92,20 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   std::vector<std::unique_ptr<MeterRunner>> meters;
   for (const MeterConfig& m : config.meters) meters.push_back(std::make_unique<MeterRunner>(m, config, queue, availability));
 
+  // The inverter-facing servers start before anything is read, so a port
+  // that is taken stops the program at once, as a bad setting does.
+  std::vector<std::unique_ptr<MeterServers>> servers;
+  for (size_t i = 0; i < meters.size(); ++i) {
+    servers.push_back(std::make_unique<MeterServers>(config.meters[i]));
+    if (!servers.back()->enabled()) continue;
+    error = servers.back()->start();
+    if (!error.empty()) {
+      P1_LOG_ERROR("%s", error.c_str());
+      return kExitUsage;
+    }
+    meters[i]->serve_to(servers.back().get());
+  }
+
   WebState web_state;
   web_state.resize(meters.size());
   for (size_t i = 0; i < meters.size(); ++i) web_state.set_meter(i, meters[i]->name(), meters[i]->base());
@@ -128,6 +142,20 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     uint32_t events = 0;
   } mqtt_watch;
   constexpr uint64_t kMqttTag = UINT64_MAX;
+  // The servers' descriptors (fixed for the run): tag = kind | meter index.
+  constexpr uint64_t kSunSpecTag = 1ull << 62, kShellyUdpTag = 1ull << 61;
+  for (size_t i = 0; i < servers.size(); ++i) {
+    const int fds[2] = {servers[i]->sunspec_fd(), servers[i]->shelly_udp_fd()};
+    const uint64_t tags[2] = {kSunSpecTag | i, kShellyUdpTag | i};
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k] < 0) continue;
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = tags[k];
+      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fds[k], &ev);
+    }
+  }
+  std::vector<uint64_t> server_events;
   std::vector<char> hangup(meters.size(), 0);
 
   int64_t next_status = now_ms() + config.status_interval * 1000LL;
@@ -168,6 +196,10 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
         mqtt_write = (events[e].events & EPOLLOUT) != 0;
         continue;
       }
+      if (events[e].data.u64 & (kSunSpecTag | kShellyUdpTag)) {
+        server_events.push_back(events[e].data.u64);
+        continue;
+      }
       size_t i = events[e].data.u64;
       hangup[i] = (events[e].events & (EPOLLERR | EPOLLHUP)) != 0;
       ready.push_back(i);
@@ -187,6 +219,13 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
       if (m->always_ready()) m->service(true, false, now);
     }
     for (auto& m : meters) m->tick(mqtt, now);  // availability of quiet meters, repeated warnings
+    for (auto& s : servers) s->tick(now);
+    for (uint64_t tag : server_events) {
+      size_t i = static_cast<size_t>(tag & ~(kSunSpecTag | kShellyUdpTag));
+      if (tag & kSunSpecTag) servers[i]->service_sunspec(now);
+      if (tag & kShellyUdpTag) servers[i]->service_shelly_udp(now);
+    }
+    server_events.clear();
     // Closed sources reopen on their own schedule; connections under way
     // (a name resolving, a handshake) are checked for their answer and
     // their deadline.
@@ -245,6 +284,8 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   if (queue.size() > 0) P1_LOG_INFO("%zu messages stay queued for the next start", queue.size());
   bool restart = web && web->restart_requested();
   web.reset();
+  for (auto& m : meters) m->serve_to(nullptr);
+  servers.clear();  // their ports are free before a restart binds them again
   P1_LOG_INFO("stopped");
   if (restart && argv != nullptr) {
     P1_LOG_INFO("restarting with the saved settings");

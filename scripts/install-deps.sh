@@ -11,6 +11,8 @@ packages=(
   libtomlplusplus-dev                # p1bridge run's config file
   libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
   libcpp-httplib-dev                 # the configuration page's HTTP server
+  libmodbus-dev                      # the SunSpec (Fronius Smart Meter TCP) Modbus server
+  mbpoll python3-pymodbus            # Modbus clients of the integration tests
   chromium                           # browser tests (driven by playwright-core)
   mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests
   libgtest-dev libbenchmark-dev      # tests, benchmarks

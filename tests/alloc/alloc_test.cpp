@@ -1,4 +1,4 @@
-// Proves the decode path (bytes in -> JSON out) allocates nothing: every
+// Proves the decode path (bytes in -> JSON, SunSpec registers, Shelly answers out) allocates nothing: every
 // malloc/calloc/realloc (and so every operator new) of the process is counted
 // while telegrams of every supported kind, good and broken, are decoded.
 #include <cstdio>
@@ -8,6 +8,8 @@
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
 #include "p1/output/output_format.h"
+#include "p1/output/shelly_rpc.h"
+#include "p1/output/sunspec_meter.h"
 #include "support/evn_fixture.h"
 
 extern "C" {
@@ -56,7 +58,19 @@ long allocations_while_decoding(const std::vector<uint8_t>& wire, bool auth, siz
     while (p1::StreamEvent e = stream.push(in)) {
       if (e.kind == p1::StreamEvent::Kind::kReading) {
         auto n = p1::format_json(stream.reading(), p1::CharSpan(json, sizeof json));
-        if (n) ++*readings;
+        // What an inverter or battery is served from the same reading.
+        p1::GridValues grid(stream.reading());
+        static uint16_t registers[p1::kSunSpecRegisterCount];
+        bool image = p1::build_sunspec_meter(grid, p1::SunSpecIdentity(), p1::Span<uint16_t>(registers));
+        static const char kRequest[] = "{\"id\":1,\"src\":\"cli\",\"method\":\"EM.GetStatus\",\"params\":{\"id\":0}}";
+        p1::ShellyRpcRequest rpc;
+        bool parsed = p1::parse_shelly_rpc(p1::Span<const char>(kRequest, sizeof kRequest - 1), rpc) == p1::ShellyRpcError::kNone;
+        static char answer[2048], reply[2304];
+        p1::ShellyAnswer a = p1::shelly_answer(rpc.method, p1::Span<const char>(rpc.method_name, rpc.method_length),
+                                               rpc.component, &grid, p1::ShellyIdentity(), p1::CharSpan(answer, sizeof answer));
+        bool replied = p1::shelly_rpc_reply(rpc, "shellypro3em-0", a, p1::Span<const char>(answer, a.length),
+                                            p1::CharSpan(reply, sizeof reply)) ? true : false;
+        if (n && image && parsed && a.code == 0 && replied) ++*readings;
       }
     }
   }

@@ -10,6 +10,8 @@
 #include "p1/base/hex.h"
 #include "p1/dlms/data_notification.h"
 #include "p1/output/output_format.h"
+#include "p1/output/shelly_rpc.h"
+#include "p1/output/sunspec_meter.h"
 #include "support/testdata.h"
 
 namespace {
@@ -87,6 +89,41 @@ void BM_JsonOnly(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(p1::format_json(reading, p1::CharSpan(json, sizeof json)));
 }
 BENCHMARK(BM_JsonOnly);
+
+// What an inverter or battery is served, per reading (SunSpec image) and per
+// request (Shelly UDP: parse, answer, frame).
+p1::Reading evn_reading() {
+  static auto plain = p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"]);
+  p1::Reading reading;
+  uint8_t title[8] = {};
+  p1::decode_notification(p1::ByteSpan(plain.data(), plain.size()), title, nullptr, reading);
+  return reading;
+}
+
+void BM_SunSpecImage(benchmark::State& state) {
+  p1::Reading reading = evn_reading();
+  uint16_t registers[p1::kSunSpecRegisterCount];
+  for (auto _ : state) {
+    p1::GridValues grid(reading);
+    benchmark::DoNotOptimize(p1::build_sunspec_meter(grid, p1::SunSpecIdentity(), p1::Span<uint16_t>(registers)));
+  }
+}
+BENCHMARK(BM_SunSpecImage);
+
+void BM_ShellyUdpRequest(benchmark::State& state) {
+  p1::GridValues grid(evn_reading());
+  const char request[] = "{\"id\":1,\"src\":\"cli\",\"method\":\"EM.GetStatus\",\"params\":{\"id\":0}}";
+  char answer[2048], reply[2304];
+  for (auto _ : state) {
+    p1::ShellyRpcRequest rpc;
+    p1::parse_shelly_rpc(p1::Span<const char>(request, sizeof request - 1), rpc);
+    p1::ShellyAnswer a = p1::shelly_answer(rpc.method, p1::Span<const char>(rpc.method_name, rpc.method_length),
+                                           rpc.component, &grid, p1::ShellyIdentity(), p1::CharSpan(answer, sizeof answer));
+    benchmark::DoNotOptimize(p1::shelly_rpc_reply(rpc, "shellypro3em-0", a, p1::Span<const char>(answer, a.length),
+                                                  p1::CharSpan(reply, sizeof reply)));
+  }
+}
+BENCHMARK(BM_ShellyUdpRequest);
 
 }  // namespace
 

@@ -111,3 +111,10 @@ wifi = bytes([1, len(wifi) - 2]) + wifi[2:]
 write("fuzz_improv", "wifi-settings", b"\x05" + improv(3, wifi))
 write("fuzz_improv", "device-info", b"\x09" + improv(3, bytes([3, 0])) + b"Innsbruck\r")
 write("fuzz_improv", "typed-text", b"\x00" + b"IMPRESSIVE Innsbruck IMPROV\x02")
+
+
+# fuzz_shelly_rpc: datagrams as batteries send them, and near misses.
+write("fuzz_shelly_rpc", "em-status", b'{"id":1,"src":"cli","method":"EM.GetStatus","params":{"id":0}}')
+write("fuzz_shelly_rpc", "emdata-string-id", b'{"id":"a\\"b","method":"EMData.GetStatus","params":null}')
+write("fuzz_shelly_rpc", "device-info", b'{"id":7,"method":"Shelly.GetDeviceInfo"}')
+write("fuzz_shelly_rpc", "unknown-escaped-src", b'{"id":-2.5e3,"src":"\\u00e9\\n","method":"Switch.Set","params":{"id":3}}')

@@ -361,4 +361,108 @@ TEST(ConfigPaths, AllowPlaintextIsAMeterOptionOffByDefault) {
   EXPECT_NE(p1d::load_config_file(path, bad).find("meter.allow_plaintext must be true or false without quotes"),
             std::string::npos);
 }
+
+// The inverter-facing servers: off by default, per meter in the file, the
+// first meter's by flag, every refused value named with what is expected,
+// and no port given to two servers.
+TEST(ConfigPaths, InverterServersArePerMeterOffByDefaultAndNeedPortsOfTheirOwn) {
+  TempDir dir;
+  std::string path = dir.path + "/c.toml";
+  write_file(path,
+             "[web]\nport = 8080\n"
+             "[[meter]]\nname = \"a\"\nsource = \"/dev/ttyUSB0\"\n"
+             "[[meter]]\nname = \"b\"\nsource = \"/dev/ttyUSB1\"\nbase = \"b\"\nsunspec = true\nsunspec_port = 1502\n"
+             "sunspec_unit_id = 7\nshelly = true\nshelly_port = 8081\nshelly_udp_port = 0\nserve_bind = \"127.0.0.1\"\n");
+  p1d::Config config = load(path);
+  ASSERT_EQ(config.meters.size(), 2u);
+  const p1d::MeterConfig& a = config.meters[0];
+  EXPECT_FALSE(a.sunspec);
+  EXPECT_FALSE(a.shelly);
+  EXPECT_EQ(a.sunspec_port, 502);
+  EXPECT_EQ(a.sunspec_unit_id, 1);
+  EXPECT_EQ(a.shelly_port, 80);
+  EXPECT_EQ(a.shelly_udp_port, 1010);
+  EXPECT_EQ(a.serve_bind, "0.0.0.0");
+  const p1d::MeterConfig& b = config.meters[1];
+  EXPECT_TRUE(b.sunspec);
+  EXPECT_EQ(b.sunspec_port, 1502);
+  EXPECT_EQ(b.sunspec_unit_id, 7);
+  EXPECT_TRUE(b.shelly);
+  EXPECT_EQ(b.shelly_port, 8081);
+  EXPECT_EQ(b.shelly_udp_port, 0);
+  EXPECT_EQ(b.serve_bind, "127.0.0.1");
+  EXPECT_EQ(p1d::validate(config), "");
+  EXPECT_NE(config.describe().find("meter b: sunspec meter on 127.0.0.1:1502 unit 7"), std::string::npos);
+  EXPECT_NE(config.describe().find("meter b: shelly pro 3em on http 127.0.0.1:8081, udp off"), std::string::npos);
+
+  // Flags reach the first meter and store the same values.
+  p1d::Config flagged;
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"sunspec", "true"}, {"sunspec_port", "15020"}, {"shelly", "on"}, {"shelly_udp_port", "2220"}}) {
+    ASSERT_EQ(p1d::apply_flag(flagged, "meter", name, value), "") << name;
+  }
+  EXPECT_TRUE(flagged.meters[0].sunspec);
+  EXPECT_EQ(flagged.meters[0].sunspec_port, 15020);
+  EXPECT_TRUE(flagged.meters[0].shelly);
+  EXPECT_EQ(flagged.meters[0].shelly_udp_port, 2220);
+  for (const char* key : {"sunspec", "sunspec_port", "sunspec_unit_id", "shelly", "shelly_port", "shelly_udp_port",
+                          "serve_bind"}) {
+    const p1d::ConfigKey* k = p1d::find_config_key("meter", key);
+    ASSERT_NE(k, nullptr) << key;
+    EXPECT_EQ(p1d::config_value_text(config, &b, *k).empty(), false) << key;
+    p1d::Config again;
+    ASSERT_EQ(p1d::apply_flag(again, "meter", key, p1d::config_value_text(config, &b, *k)), "") << key;
+    EXPECT_EQ(p1d::config_value_text(again, &again.meters[0], *k), p1d::config_value_text(config, &b, *k)) << key;
+  }
+
+  // Refusals name the key and what it expects.
+  struct Bad {
+    const char* name;
+    const char* value;
+    const char* message;
+  };
+  const Bad bad[] = {
+      {"sunspec_port", "0", "meter.sunspec_port: expected a port number 1-65535 (Fronius: 502), got \"0\""},
+      {"sunspec_port", "65536", "meter.sunspec_port: expected a port number 1-65535 (Fronius: 502), got \"65536\""},
+      {"sunspec_unit_id", "248", "meter.sunspec_unit_id: expected a Modbus unit id 1-247, got \"248\""},
+      {"sunspec_unit_id", "0", "meter.sunspec_unit_id: expected a Modbus unit id 1-247, got \"0\""},
+      {"shelly", "maybe", "meter.shelly: expected true or false, got \"maybe\""},
+      {"shelly_port", "-1", "meter.shelly_port: expected a port number 1-65535 (Shelly: 80), got \"-1\""},
+      {"shelly_udp_port", "x", "meter.shelly_udp_port: expected a port number 1-65535 (Shelly: 1010), or 0 for no UDP, got \"x\""},
+      {"serve_bind", "", "meter.serve_bind: expected an address such as 0.0.0.0, got \"\""},
+  };
+  for (const Bad& x : bad) {
+    p1d::Config c;
+    EXPECT_EQ(p1d::apply_flag(c, "meter", x.name, x.value), x.message);
+  }
+  write_file(path, "[[meter]]\nname = \"a\"\nsunspec_port = \"502\"\n");
+  p1d::Config typed;
+  EXPECT_NE(p1d::load_config_file(path, typed).find("meter.sunspec_port must be a number without quotes"),
+            std::string::npos);
+
+  // One port, one server: between meters, between a meter's two servers, and with the page.
+  const std::pair<const char*, const char*> clashes[] = {
+      {"[[meter]]\nname = \"a\"\nsource = \"-\"\nsunspec = true\n"
+       "[[meter]]\nname = \"b\"\nsource = \"-\"\nbase = \"b\"\nsunspec = true\n",
+       "meter b: sunspec_port 502 is already used by meter a's sunspec_port (each server needs a port of its own)"},
+      {"[[meter]]\nname = \"a\"\nsource = \"-\"\nsunspec = true\nshelly = true\nshelly_port = 502\n",
+       "meter a: shelly_port 502 is already used by meter a's sunspec_port (each server needs a port of its own)"},
+      {"[[meter]]\nname = \"a\"\nsource = \"-\"\nshelly = true\nshelly_port = 8080\n",
+       "meter a: shelly_port 8080 is already used by web.port (each server needs a port of its own)"},
+      {"[[meter]]\nname = \"a\"\nsource = \"-\"\nshelly = true\n"
+       "[[meter]]\nname = \"b\"\nsource = \"-\"\nbase = \"b\"\nshelly = true\nshelly_port = 81\n",
+       "meter b: shelly_udp_port 1010 is already used by meter a's shelly_udp_port (each server needs a port of its own)"},
+  };
+  for (const auto& [toml, message] : clashes) {
+    write_file(path, toml);
+    p1d::Config c = load(path);
+    EXPECT_EQ(p1d::validate(c), message) << toml;
+  }
+  // A UDP port and a TCP port of the same number are different ports; servers that are off hold none.
+  write_file(path, "[[meter]]\nname = \"a\"\nsource = \"-\"\nsunspec = true\nsunspec_port = 1010\nshelly = true\n"
+                   "[[meter]]\nname = \"b\"\nsource = \"-\"\nbase = \"b\"\nsunspec_port = 1010\n");
+  p1d::Config fine = load(path);
+  EXPECT_EQ(p1d::validate(fine), "");
+}
+
 }  // namespace

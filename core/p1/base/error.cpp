@@ -40,6 +40,7 @@ Stage stage_of(Error error) {
     case Error::kUnknownLayout:
     case Error::kTooManyValues:
       return Stage::kBody;
+    case Error::kReadingStale:
     case Error::kOutputTooSmall:
       return Stage::kOutput;
   }
@@ -96,6 +97,7 @@ const char* describe(Error error) {
     case Error::kDateTimeInvalid: return "date-time field is malformed";
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
+    case Error::kReadingStale: return "no current reading: the meter has been silent longer than stale_after";
     case Error::kOutputTooSmall: return "output buffer too small";
   }
   return "unknown error";

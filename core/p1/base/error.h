@@ -53,6 +53,7 @@ enum class Error : uint8_t {
   kUnknownLayout,
   kTooManyValues,
   // output
+  kReadingStale,
   kOutputTooSmall,
 };
 

@@ -15,6 +15,13 @@ struct GatewayField {
 // w_p w_n p_p p_n u1 u2 u3 i1 i2 i3 phi, in the original's order.
 Span<const GatewayField> gateway_fields();
 constexpr size_t kGatewayFieldCount = 11;
+// Positions in gateway_fields() (and GatewayValues::field).
+namespace field {
+constexpr size_t kEnergyImport = 0, kEnergyExport = 1, kPowerImport = 2, kPowerExport = 3;
+constexpr size_t kVoltage[3] = {4, 5, 6};
+constexpr size_t kCurrent[3] = {7, 8, 9};
+constexpr size_t kPowerFactor = 10;
+}  // namespace field
 // Index into gateway_fields() of the field for `obis`, or -1.
 int gateway_field_index(const Obis& obis);
 

@@ -18,6 +18,13 @@ const char* unit_symbol(uint8_t unit) {
   }
 }
 
+double ReadingValue::number() const {
+  double v = static_cast<double>(magnitude);
+  for (int s = scaler; s > 0; --s) v *= 10.0;
+  for (int s = scaler; s < 0; ++s) v /= 10.0;
+  return negative ? -v : v;
+}
+
 void Reading::clear() {
   count = 0;
   has_header_time = false;

@@ -40,6 +40,10 @@ struct ReadingValue {
   uint64_t magnitude = 0;  // kNumber: |raw|; value = (+/-)magnitude * 10^scaler
   ByteSpan text;           // kText
   DlmsDateTime time;       // kDateTime
+  // kNumber as a binary floating-point number, for consumers that need one
+  // (SunSpec float registers, JSON with fixed decimals); never for printing
+  // the meter's value itself (exact_decimal.h does that).
+  double number() const;
 };
 
 struct Reading {
