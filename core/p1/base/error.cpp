@@ -39,6 +39,7 @@ Stage stage_of(Error error) {
       return Stage::kApdu;
     case Error::kUnknownLayout:
     case Error::kTooManyValues:
+    case Error::kValueOutOfRange:
       return Stage::kBody;
     case Error::kOutputTooSmall:
       return Stage::kOutput;
@@ -96,6 +97,8 @@ const char* describe(Error error) {
     case Error::kDateTimeInvalid: return "date-time field is malformed";
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
+    case Error::kValueOutOfRange:
+      return "a value has more decimal places than a reading represents exactly (at most 128): refused, not rounded";
     case Error::kOutputTooSmall: return "output buffer too small";
   }
   return "unknown error";

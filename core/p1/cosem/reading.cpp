@@ -51,8 +51,9 @@ const ReadingValue* Reading::find(const Obis& obis) const {
 }
 
 const DlmsDateTime* Reading::timestamp() const {
-  const ReadingValue* clock = find(obis::kClock);
-  if (clock != nullptr && clock->kind == ReadingValue::Kind::kDateTime) return &clock->time;
+  for (size_t i = 0; i < count; ++i) {
+    if (values[i].kind == ReadingValue::Kind::kDateTime && obis::is_clock(values[i].obis)) return &values[i].time;
+  }
   return has_header_time ? &header_time : nullptr;
 }
 

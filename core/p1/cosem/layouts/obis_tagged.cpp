@@ -1,5 +1,7 @@
 #include "p1/cosem/layouts/obis_tagged.h"
 
+#include "p1/cosem/obis_units.h"
+
 namespace p1 {
 
 bool make_reading_value(const Obis& obis, const AxdrToken& token, int8_t scaler, uint8_t unit, ReadingValue& out) {
@@ -14,7 +16,7 @@ bool make_reading_value(const Obis& obis, const AxdrToken& token, int8_t scaler,
     return true;
   }
   if (token.type == AxdrType::kDateTime ||
-      (token.is_octets(DlmsDateTime::kSize) && DlmsDateTime::parse(token.bytes, out.time) && obis == obis::kClock)) {
+      (token.is_octets(DlmsDateTime::kSize) && obis::is_clock(obis) && DlmsDateTime::parse(token.bytes, out.time))) {
     if (token.type == AxdrType::kDateTime && !DlmsDateTime::parse(token.bytes, out.time)) return false;
     out.kind = ReadingValue::Kind::kDateTime;
     return true;
@@ -65,6 +67,7 @@ Error read_nested(AxdrReader& reader, uint32_t count, Reading& out) {
     Error e = reader.skip();
     if (e != Error::kNone) return e;
   }
+  if (count == 2) unit = usual_unit(obis);
   return add_value(obis, *value, scaler, unit, out);
 }
 
@@ -103,7 +106,11 @@ Error walk_obis_tagged(AxdrReader& reader, uint32_t count, const TaggedWalkOptio
       have_obis = false;
       int8_t scaler = 0;
       uint8_t unit = 0;
-      if (count > 0 && reader.read_scaler_unit(scaler, unit)) --count;
+      if (count > 0 && reader.read_scaler_unit(scaler, unit)) {
+        --count;
+      } else {
+        unit = usual_unit(pending);
+      }
       Error e = add_value(pending, *token, scaler, unit, out);
       if (e != Error::kNone) return e;
       continue;
