@@ -165,6 +165,8 @@ Error capture_list_decode(const BodyLayout&, const BodyContext&, AxdrReader& rea
   bool scaled[kMaxValues] = {};
   AxdrReader values_start = reader;
   for (uint32_t i = 0; i < values; ++i) {
+    // The list itself sits before the values, never among them.
+    if (defs[i].class_id == kClassPushSetup && defs[i].attribute == 2) return Error::kUnknownLayout;
     if (is_scaler_unit(defs[i])) {
       if (!reader.read_scaler_unit(scaler[i], unit[i])) return Error::kUnknownLayout;
       scaled[i] = true;
