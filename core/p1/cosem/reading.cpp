@@ -50,10 +50,16 @@ const ReadingValue* Reading::find(const Obis& obis) const {
   return nullptr;
 }
 
-const DlmsDateTime* Reading::timestamp() const {
+const ReadingValue* Reading::clock() const {
   for (size_t i = 0; i < count; ++i) {
-    if (values[i].kind == ReadingValue::Kind::kDateTime && obis::is_clock(values[i].obis)) return &values[i].time;
+    if (values[i].kind == ReadingValue::Kind::kDateTime && obis::is_clock(values[i].obis)) return &values[i];
   }
+  return nullptr;
+}
+
+const DlmsDateTime* Reading::timestamp() const {
+  const ReadingValue* value = clock();
+  if (value != nullptr) return &value->time;
   return has_header_time ? &header_time : nullptr;
 }
 

@@ -25,7 +25,8 @@ uint32_t consume_leading(AxdrReader& reader, uint32_t count, ByteSpan& clock) {
   uint32_t consumed = 0;
   bool have_id = false;
   while (consumed < count) {
-    auto token = reader.peek();
+    AxdrReader ahead = reader;
+    auto token = ahead.next();
     if (!token) break;
     if (clock.empty() && token->is_octets(DlmsDateTime::kSize)) {
       clock = token->bytes;
@@ -34,7 +35,7 @@ uint32_t consume_leading(AxdrReader& reader, uint32_t count, ByteSpan& clock) {
     } else {
       break;
     }
-    reader.next();
+    reader = ahead;
     ++consumed;
   }
   return consumed;
