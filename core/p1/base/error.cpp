@@ -97,8 +97,7 @@ const char* describe(Error error) {
     case Error::kDateTimeInvalid: return "date-time field is malformed";
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
-    case Error::kValueOutOfRange:
-      return "a value has more decimal places than a reading represents exactly (at most 128): refused, not rounded";
+    case Error::kValueOutOfRange: return "value has more decimals than a reading holds";
     case Error::kOutputTooSmall: return "output buffer too small";
   }
   return "unknown error";

@@ -6,26 +6,24 @@ namespace p1 {
 
 namespace {
 // Value group C within one phase block (1..20 for the sum of phases, the same
-// offsets again at 21..40, 41..60, 61..80 for L1, L2, L3).
+// offsets again at 21..40, 41..60, 61..80 for L1, L2, L3). Comparisons rather
+// than a switch: a jump table would be RAM on the ESP8266.
 uint8_t quantity_unit(uint8_t c, bool integral) {
-  switch (c) {
-    case 1: case 2: case 15: case 16:                 // +P -P |P| P (active)
-      return static_cast<uint8_t>(integral ? Unit::kWattHour : Unit::kWatt);
-    case 3: case 4: case 5: case 6: case 7: case 8:  // +Q -Q, Q1..Q4 (reactive)
-      return static_cast<uint8_t>(integral ? Unit::kVarHour : Unit::kVar);
-    case 9: case 10:                                  // +S -S (apparent)
-      return static_cast<uint8_t>(integral ? Unit::kVoltAmpereHour : Unit::kVoltAmpere);
-    case 11:
-      return integral ? 0 : static_cast<uint8_t>(Unit::kAmpere);
-    case 12:
-      return integral ? 0 : static_cast<uint8_t>(Unit::kVolt);
-    case 13:
-      return integral ? 0 : static_cast<uint8_t>(Unit::kUnitless);
-    case 14:
-      return integral ? 0 : static_cast<uint8_t>(Unit::kHertz);
-    default:
-      return 0;
+  if (c == 1 || c == 2 || c == 15 || c == 16) {  // +P -P |P| P (active)
+    return static_cast<uint8_t>(integral ? Unit::kWattHour : Unit::kWatt);
   }
+  if (c >= 3 && c <= 8) {  // +Q -Q, Q1..Q4 (reactive)
+    return static_cast<uint8_t>(integral ? Unit::kVarHour : Unit::kVar);
+  }
+  if (c == 9 || c == 10) {  // +S -S (apparent)
+    return static_cast<uint8_t>(integral ? Unit::kVoltAmpereHour : Unit::kVoltAmpere);
+  }
+  if (integral) return 0;
+  if (c == 11) return static_cast<uint8_t>(Unit::kAmpere);
+  if (c == 12) return static_cast<uint8_t>(Unit::kVolt);
+  if (c == 13) return static_cast<uint8_t>(Unit::kUnitless);  // power factor
+  if (c == 14) return static_cast<uint8_t>(Unit::kHertz);
+  return 0;
 }
 }  // namespace
 
