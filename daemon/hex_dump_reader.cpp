@@ -125,6 +125,16 @@ void HexDumpReader::emit(uint8_t byte, uint8_t*& o) {
   ++expected_;
 }
 
+void HexDumpReader::digit(uint8_t value, uint8_t*& o) {
+  if (half_) {
+    emit(static_cast<uint8_t>(high_ << 4 | value), o);
+    half_ = false;
+  } else {
+    high_ = value;
+    half_ = true;
+  }
+}
+
 bool HexDumpReader::step(char c, uint64_t column, uint8_t*& o) {
   const int v = hex_value(c);
   switch (state_) {
@@ -151,13 +161,7 @@ bool HexDumpReader::step(char c, uint64_t column, uint8_t*& o) {
         ++token_digits_;
         if (dump_ == Dump::kHexdump && token_digits_ > 2) return fail(Issue::kBadGroup, c, column);
         spaces_ = 0;
-        if (half_) {
-          emit(static_cast<uint8_t>(high_ << 4 | v), o);
-          half_ = false;
-        } else {
-          high_ = static_cast<uint8_t>(v);
-          half_ = true;
-        }
+        digit(static_cast<uint8_t>(v), o);
         return true;
       }
       if (c == ' ' || c == '\t' || c == '|' || c == '\n') {
@@ -214,13 +218,7 @@ bool HexDumpReader::step(char c, uint64_t column, uint8_t*& o) {
     case State::kPrefixDigits:
       if (v >= 0) {
         ++token_digits_;
-        if (half_) {
-          emit(static_cast<uint8_t>(high_ << 4 | v), o);
-          half_ = false;
-        } else {
-          high_ = static_cast<uint8_t>(v);
-          half_ = true;
-        }
+        digit(static_cast<uint8_t>(v), o);
         return true;
       }
       if (is_blank(c) || c == ',' || c == '\n') {

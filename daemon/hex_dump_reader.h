@@ -80,6 +80,8 @@ class HexDumpReader {
   bool fail(Issue issue, char c, uint64_t column);
   bool check_offset(uint64_t column);
   void emit(uint8_t byte, uint8_t*& o);
+  // One hex digit of a dump or 0x line: every second one completes a byte.
+  void digit(uint8_t value, uint8_t*& o);
 
   State state_ = State::kLineStart;
   Dump dump_ = Dump::kNone;       // kind of the current dump line

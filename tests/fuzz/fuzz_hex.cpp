@@ -19,6 +19,7 @@
 
 #include "input_file.h"
 #include "p1/base/hex.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -54,15 +55,7 @@ void reference(const char* text, size_t n, Reference& r) {
   }
 }
 
-struct Rng {
-  uint64_t s;
-  size_t below(size_t n) {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<size_t>((s >> 11) % n);
-  }
-};
+using Rng = p1test::ChunkRng;
 
 void check_decoder(const char* text, size_t n, const Reference& ref, uint8_t mode) {
   p1::HexTextDecoder hex;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "hex_dump_reader.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -31,15 +32,7 @@ struct Result {
   HexDumpReader::Problem problem;
 };
 
-struct Rng {
-  uint64_t s;
-  size_t below(size_t n) {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<size_t>((s >> 11) % n);
-  }
-};
+using Rng = p1test::ChunkRng;
 
 Result read(const std::string& text, Rng* rng) {
   HexDumpReader reader;
@@ -178,7 +171,7 @@ void expect_bytes(const std::string& text, const uint8_t* b, size_t n, uint64_t 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1 || size > (1 << 14)) return 0;
+  if (size < 1 || size > (1 << 12)) return 0;
   uint8_t mode = data[0];
   const uint8_t* rest = data + 1;
   size_t n = size - 1;
