@@ -81,6 +81,7 @@ Error flat_tagged_decode(const BodyLayout&, const BodyContext&, AxdrReader& read
     if (e != Error::kNone) return e;
   }
   TaggedWalkOptions options;
+  options.bare_datetime_is_clock = true;  // a date-time later in the body, as before
   options.bare_string_is_meter_number = true;
   return walk_obis_tagged(reader, remaining, options, out);
 }
