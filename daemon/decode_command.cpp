@@ -118,10 +118,9 @@ int run_decode(const DecodeOptions& options) {
     if (status == InputFile::Status::kNotHex) {
       std::fflush(stdout);
       std::fprintf(stderr,
-                   "p1bridge decode: input is not hex text: unexpected character 0x%02X at offset %llu "
-                   "(use --binary for raw bytes)\n",
-                   static_cast<unsigned char>(input.bad_char()),
-                   static_cast<unsigned long long>(input.error_offset()));
+                   "p1bridge decode: input is not hex text: %s (hex digits with any spacing, hexdump -C, xxd and "
+                   "0x dumps are read; use --binary for raw bytes)\n",
+                   input.describe_problem().c_str());
       return kExitUsage;
     }
     if (status == InputFile::Status::kIoError) {

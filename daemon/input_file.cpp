@@ -29,30 +29,34 @@ InputFile::Status InputFile::read(p1::ByteSpan& bytes) {
     return Status::kData;
   }
   for (;;) {
-    if (text_pos_ == text_len_) {
+    if (text_pos_ == text_len_ && !at_end_) {
       text_len_ = std::fread(text_, 1, sizeof text_, file_);
       text_pos_ = 0;
-      if (text_len_ == 0) return std::ferror(file_) ? Status::kIoError : Status::kEnd;
+      if (text_len_ == 0) {
+        if (std::ferror(file_)) return Status::kIoError;
+        at_end_ = true;
+      }
     }
-    auto chunk = hex_.decode(p1::Span<const char>(text_ + text_pos_, text_len_ - text_pos_),
-                             p1::MutableByteSpan(bytes_, sizeof bytes_));
+    HexDumpReader::Chunk chunk =
+        at_end_ ? hex_.finish(p1::MutableByteSpan(bytes_, sizeof bytes_))
+                : hex_.decode(p1::Span<const char>(text_ + text_pos_, text_len_ - text_pos_),
+                              p1::MutableByteSpan(bytes_, sizeof bytes_));
     text_pos_ += chunk.consumed;
-    if (chunk.invalid && chunk.produced > 0) {
-      // The bytes before the bad character first, wherever it falls in the
-      // file; the next read() stops at it again and reports it.
-      bytes = p1::ByteSpan(bytes_, chunk.produced);
-      return Status::kData;
-    }
-    if (chunk.invalid) {
-      error_offset_ = hex_.position();
-      bad_char_ = text_[text_pos_];
-      return Status::kNotHex;
-    }
     if (chunk.produced > 0) {
+      // The bytes before a problem first, wherever it falls in the file; the
+      // next read() reports it.
       bytes = p1::ByteSpan(bytes_, chunk.produced);
       return Status::kData;
     }
+    if (chunk.failed) return Status::kNotHex;
+    if (at_end_) return Status::kEnd;
   }
+}
+
+std::string InputFile::describe_problem() const {
+  char text[256];
+  size_t n = hex_.describe(text, sizeof text);
+  return std::string(text, n);
 }
 
 }  // namespace p1d

@@ -1,9 +1,10 @@
-// A file or stdin ("-") read in chunks, as hex text or raw bytes.
+// A file or stdin ("-") read in chunks, as hex text (plain or a pasted
+// hexdump -C / xxd / 0x dump: hex_dump_reader.h) or raw bytes.
 #pragma once
 #include <cstdio>
 #include <string>
 
-#include "p1/base/hex.h"
+#include "hex_dump_reader.h"
 
 namespace p1d {
 
@@ -18,10 +19,11 @@ class InputFile {
 
   // Opens `path` ("-" = stdin). Returns an error message, empty on success.
   std::string open(const std::string& path, bool binary);
-  // Next chunk of bytes; on kNotHex, `error_offset()` and `bad_char()` tell where.
+  // Next chunk of bytes; on kNotHex, `problem()` tells where and why.
   Status read(p1::ByteSpan& bytes);
-  uint64_t error_offset() const { return error_offset_; }
-  char bad_char() const { return bad_char_; }
+  const HexDumpReader::Problem& problem() const { return hex_.problem(); }
+  // "line 3, column 12: unexpected 'g' (0x67) where a hex digit belongs"
+  std::string describe_problem() const;
   bool ended_mid_byte() const { return hex_.has_half_byte(); }
 
  private:
@@ -32,9 +34,8 @@ class InputFile {
   size_t text_len_ = 0;
   size_t text_pos_ = 0;
   uint8_t bytes_[8192];
-  p1::HexTextDecoder hex_;
-  uint64_t error_offset_ = 0;
-  char bad_char_ = 0;
+  HexDumpReader hex_;
+  bool at_end_ = false;
 };
 
 }  // namespace p1d

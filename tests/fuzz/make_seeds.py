@@ -118,3 +118,95 @@ write("fuzz_shelly_rpc", "em-status", b'{"id":1,"src":"cli","method":"EM.GetStat
 write("fuzz_shelly_rpc", "emdata-string-id", b'{"id":"a\\"b","method":"EMData.GetStatus","params":null}')
 write("fuzz_shelly_rpc", "device-info", b'{"id":7,"method":"Shelly.GetDeviceInfo"}')
 write("fuzz_shelly_rpc", "unknown-escaped-src", b'{"id":-2.5e3,"src":"\\u00e9\\n","method":"Switch.Set","params":{"id":3}}')
+
+
+# Push lists (DLMS push setup, class 40) and flat lists with a list
+# identifier, as plaintext data-notifications: for fuzz_body (layout byte,
+# manufacturer, APDU), fuzz_frames (the APDU, and in one HDLC frame) and the
+# stream fuzzer's corpus testdata/fuzz-corpus (mode 0x60: a direct APDU, no
+# key), so the fuzzers start inside the capture-object list decoding.
+def axdr_len(n):
+    return bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xFF])
+
+
+def octets(b):
+    return b"\x09" + axdr_len(len(b)) + b
+
+
+def visible(s):
+    return b"\x0a" + axdr_len(len(s)) + s.encode()
+
+
+def struct_of(items, tag=0x02):
+    return bytes([tag]) + axdr_len(len(items)) + b"".join(items)
+
+
+def u32(v):
+    return b"\x06" + struct.pack(">I", v)
+
+
+def u16(v):
+    return b"\x12" + struct.pack(">H", v)
+
+
+def scaler_unit(scaler, unit):
+    return bytes([0x02, 0x02, 0x0F, scaler & 0xFF, 0x16, unit])
+
+
+def capture(class_id, obis, attribute):
+    return struct_of([u16(class_id), octets(bytes(obis)), bytes([0x0F, attribute]), u16(0)])
+
+
+def notification(items):
+    return b"\x0f\x00\x00\x00\x01\x00" + struct_of(items)
+
+
+CLOCK = bytes([0x07, 0xE9, 6, 7, 6, 8, 9, 10, 0, 0xFF, 0x88, 0x80])
+PUSH = [0, 0, 25, 9, 0, 255]
+e450_push = notification([
+    struct_of([capture(40, PUSH, 2), capture(40, PUSH, 1), capture(1, [0, 0, 96, 1, 0, 255], 2),
+               capture(8, [0, 0, 1, 0, 0, 255], 2), capture(3, [1, 0, 1, 8, 0, 255], 2),
+               capture(3, [1, 0, 1, 8, 0, 255], 3), capture(3, [1, 0, 32, 7, 0, 255], 3),
+               capture(3, [1, 0, 32, 7, 0, 255], 2), capture(3, [1, 0, 1, 7, 0, 255], 2)], 0x01),
+    octets(bytes(PUSH)), octets(b"LGZ1030655933512"), octets(CLOCK), u32(1234567), scaler_unit(0, 30),
+    scaler_unit(-1, 35), u16(2301), u32(500)])
+nested_push = notification([
+    struct_of([capture(40, PUSH, 2), capture(3, [1, 0, 2, 8, 0, 255], 2), capture(3, [1, 0, 2, 8, 0, 255], 3)],
+              0x01),
+    struct_of([u32(77), scaler_unit(3, 30)])])
+kamstrup = notification([
+    visible("Kamstrup_V0001"), octets(bytes([1, 1, 0, 0, 5, 255])), visible("5706567274389702"),
+    octets(bytes([1, 1, 1, 7, 0, 255])), u32(1470), octets(bytes([1, 1, 32, 7, 0, 255])), u16(229),
+    octets(bytes([0, 1, 1, 0, 0, 255])), octets(CLOCK), octets(bytes([1, 1, 1, 8, 0, 255])), u32(9876543)])
+listed_scalers = notification([
+    octets(CLOCK), octets(b"LIST-02"), octets(bytes([1, 0, 1, 8, 0, 255])), u32(12345), scaler_unit(1, 30),
+    octets(bytes([1, 0, 1, 7, 0, 255])), u32(42)])
+pushes = [("push-e450", b"LGZ", e450_push), ("push-nested", b"LGZ", nested_push),
+          ("flat-kamstrup", b"KAM", kamstrup), ("flat-list-id-scalers", b"LGZ", listed_scalers)]
+
+
+def hdlc(info):
+    frame = bytes([0xA0 | ((len(info) + 12) >> 8), (len(info) + 12) & 0xFF, 0x03, 0x41, 0x13])
+    frame += struct.pack("<H", crc16_x25(frame))
+    frame += b"\xe6\xe7\x00" + info
+    frame += struct.pack("<H", crc16_x25(frame))
+    return b"\x7e" + frame + b"\x7e"
+
+
+for name, maker, apdu in pushes:
+    write("fuzz_body", name, b"\x00" + maker + apdu)
+    write("fuzz_frames", name, hdlc(apdu))
+    with open(os.path.join(REPO, "testdata", "fuzz-corpus", name + ".plain"), "wb") as f:
+        f.write(b"\x60" + apdu)
+for tid, t in telegrams():
+    if t.get("plaintext_hex"):
+        maker = bytes.fromhex(t.get("security", {}).get("system_title") or "000000")[:3]
+        write("fuzz_body", tid, b"\x00" + maker + bytes.fromhex(t["plaintext_hex"]))
+
+# fuzz_hex_dump: text (mode 0) as the tools print it, and bytes (mode 4) to
+# be printed by the target itself.
+for name in sorted(os.listdir(os.path.join(REPO, "testdata", "dumps"))):
+    with open(os.path.join(REPO, "testdata", "dumps", name), "rb") as f:
+        write("fuzz_hex_dump", name, b"\x00" + f.read())
+write("fuzz_hex_dump", "evn-bytes", b"\x04" + bytes.fromhex(sample.decode().strip()))
+write("fuzz_hex_dump", "not-a-dump", b"\x00" + b"00000000  68 fa\n00000020  00\n*\nzz")

@@ -71,4 +71,16 @@ struct MemoryJournalFile final : p1::JournalFile {
   }
 };
 
+// Chunk sizes for the fuzz targets' chunking oracles: xorshift64, so a run
+// is repeatable from its seed (the input).
+struct ChunkRng {
+  uint64_t s;
+  size_t below(size_t n) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return static_cast<size_t>((s >> 11) % n);
+  }
+};
+
 }  // namespace p1test

@@ -226,7 +226,37 @@ TEST(CliDecode, TelegramsBeforeABadCharacterAreDecodedWhereverItFalls) {
   CliRun r = run(std::string("decode --key ") + kKey + " -", hex + "\nnot hex\n");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(count_lines(r.out), 1u) << r.err;
-  EXPECT_NE(r.err.find("offset " + std::to_string(hex.size() + 1)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2, column 1: unexpected 'n' (0x6E)"), std::string::npos) << r.err;
+}
+
+TEST(CliDecode, PastedDumpsDecodeLikeTheHexText) {
+  const std::string dir = std::string(P1_TESTDATA_DIR) + "/";
+  CliRun plain = run(std::string("decode --key ") + kKey + " " + dir + "evn-sample.hex");
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  for (const char* dump : {"dumps/evn-sample.hexdump", "dumps/evn-sample.xxd", "dumps/evn-sample.xxd-i"}) {
+    CliRun r = run(std::string("decode --key ") + kKey + " " + dir + dump);
+    EXPECT_EQ(r.status, 0) << dump << ": " << r.err;
+    EXPECT_EQ(r.out, plain.out) << dump;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+  // From stdin, as pasted into a terminal.
+  CliRun pasted = run(std::string("decode --key ") + kKey + " -", p1test::read_file(dir + "dumps/evn-sample.xxd"));
+  EXPECT_EQ(pasted.out, plain.out) << pasted.err;
+}
+
+TEST(CliDecode, TextThatIsNoDumpNamesLineColumnAndCharacter) {
+  std::string dump = p1test::read_file(std::string(P1_TESTDATA_DIR) + "/dumps/evn-sample.xxd");
+  // Line 4 of the xxd dump, its sixth byte group mistyped.
+  size_t line4 = 0;
+  for (int i = 0; i < 3; ++i) line4 = dump.find('\n', line4) + 1;
+  dump[line4 + 10 + 5 * 5 + 1] = 'g';
+  CliRun r = run(std::string("decode --key ") + kKey + " -", dump);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("p1bridge decode: input is not hex text: line 4, column 37: unexpected 'g' (0x67) where a hex "
+                       "digit belongs"),
+            std::string::npos)
+      << r.err;
 }
 
 // `p1bridge run` accepts a weak web key typed by hand but says so (--check

@@ -303,6 +303,31 @@ Bytes octets(const std::string& text) {
   return out;
 }
 
+Bytes visible_string(const std::string& text) {
+  Bytes out{0x0A};
+  put_length(out, text.size());
+  out.insert(out.end(), text.begin(), text.end());
+  return out;
+}
+
+Bytes container(uint8_t tag, const std::vector<Bytes>& elements) {
+  Bytes out{tag};
+  put_length(out, elements.size());
+  for (const Bytes& e : elements) out.insert(out.end(), e.begin(), e.end());
+  return out;
+}
+
+Bytes structure(const std::vector<Bytes>& elements) { return container(0x02, elements); }
+Bytes array(const std::vector<Bytes>& elements) { return container(0x01, elements); }
+
+Bytes scaler_unit(int8_t scaler, uint8_t unit) {
+  return Bytes{0x02, 0x02, 0x0F, static_cast<uint8_t>(scaler), 0x16, unit};
+}
+
+Bytes capture_object(uint16_t class_id, const Bytes& obis, int8_t attribute, uint16_t data_index) {
+  return structure({integer(0x12, class_id), octets(obis), integer(0x0F, attribute), integer(0x12, data_index)});
+}
+
 Bytes notification(const DateTime* header_time, const std::vector<Bytes>& elements, uint32_t invoke_id) {
   Bytes out{0x0F, static_cast<uint8_t>(invoke_id >> 24), static_cast<uint8_t>(invoke_id >> 16),
             static_cast<uint8_t>(invoke_id >> 8), static_cast<uint8_t>(invoke_id)};

@@ -88,6 +88,16 @@ Bytes integer(uint8_t type, int64_t value);
 Bytes octets(const Bytes& bytes);
 Bytes octets(const std::string& text);
 
+Bytes visible_string(const std::string& text);
+Bytes structure(const std::vector<Bytes>& elements);
+Bytes array(const std::vector<Bytes>& elements);
+// {scaler integer, unit enum}: a register's attribute 3.
+Bytes scaler_unit(int8_t scaler, uint8_t unit);
+// A capture-object definition of a push setup's push_object_list (DLMS Blue
+// Book, interface class 40): {class_id long-unsigned, logical_name
+// octet-string(6), attribute_index integer, data_index long-unsigned}.
+Bytes capture_object(uint16_t class_id, const Bytes& obis, int8_t attribute, uint16_t data_index = 0);
+
 // DSMR text telegram with its CRC line.
 std::string dsmr_telegram(const std::string& header, const std::vector<std::string>& lines);
 

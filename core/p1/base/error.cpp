@@ -39,6 +39,7 @@ Stage stage_of(Error error) {
       return Stage::kApdu;
     case Error::kUnknownLayout:
     case Error::kTooManyValues:
+    case Error::kValueOutOfRange:
       return Stage::kBody;
     case Error::kReadingStale:
     case Error::kOutputTooSmall:
@@ -98,6 +99,7 @@ const char* describe(Error error) {
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
     case Error::kReadingStale: return "no current reading: the meter has been silent longer than stale_after";
+    case Error::kValueOutOfRange: return "value has more decimals than a reading holds";
     case Error::kOutputTooSmall: return "output buffer too small";
   }
   return "unknown error";

@@ -52,6 +52,7 @@ enum class Error : uint8_t {
   // body
   kUnknownLayout,
   kTooManyValues,
+  kValueOutOfRange,
   // output
   kReadingStale,
   kOutputTooSmall,

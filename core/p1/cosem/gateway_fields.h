@@ -8,8 +8,15 @@
 namespace p1 {
 
 struct GatewayField {
-  const char* name;  // "w_p"
-  Obis obis;         // 1.0.1.8.0.255
+  const char* name;    // "w_p"
+  Obis obis;           // 1.0.1.8.0.255
+  uint8_t name_size;   // strlen(name), so the JSON writer need not count it per telegram
+
+  constexpr GatewayField(const char* field_name, Obis code)
+      : name(field_name), obis(code), name_size(length(field_name)) {}
+
+ private:
+  static constexpr uint8_t length(const char* s) { return *s == '\0' ? 0 : static_cast<uint8_t>(1 + length(s + 1)); }
 };
 
 // w_p w_n p_p p_n u1 u2 u3 i1 i2 i3 phi, in the original's order.

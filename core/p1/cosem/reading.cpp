@@ -57,9 +57,16 @@ const ReadingValue* Reading::find(const Obis& obis) const {
   return nullptr;
 }
 
+const ReadingValue* Reading::clock() const {
+  for (size_t i = 0; i < count; ++i) {
+    if (values[i].kind == ReadingValue::Kind::kDateTime && obis::is_clock(values[i].obis)) return &values[i];
+  }
+  return nullptr;
+}
+
 const DlmsDateTime* Reading::timestamp() const {
-  const ReadingValue* clock = find(obis::kClock);
-  if (clock != nullptr && clock->kind == ReadingValue::Kind::kDateTime) return &clock->time;
+  const ReadingValue* value = clock();
+  if (value != nullptr) return &value->time;
   return has_header_time ? &header_time : nullptr;
 }
 

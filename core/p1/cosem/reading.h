@@ -64,7 +64,9 @@ struct Reading {
   // The meter clock (0.0.1.0.0.255) as a value.
   Error add_clock(const DlmsDateTime& time);
   const ReadingValue* find(const Obis& obis) const;
-  // The meter clock: the clock object's value if sent, else the header time.
+  // The first clock object's value (any channel B), or nullptr.
+  const ReadingValue* clock() const;
+  // The meter clock: clock()'s time if sent, else the header time.
   const DlmsDateTime* timestamp() const;
 };
 

@@ -51,10 +51,15 @@ constexpr TypeInfo kTypes[0x1C] = {
 
 }  // namespace
 
-bool AxdrToken::is_integer() const {
-  auto tag = static_cast<uint8_t>(type);
-  return tag < sizeof kTypes / sizeof kTypes[0] && (kTypes[tag].flags & kIntegral) != 0;
+// The inline mask of is_integer() and the table agree.
+constexpr bool integer_mask_matches_table() {
+  for (unsigned tag = 0; tag < 32; ++tag) {
+    bool in_table = tag < sizeof kTypes / sizeof kTypes[0] && (kTypes[tag].flags & kIntegral) != 0;
+    if (in_table != ((0x778068u >> tag & 1u) != 0)) return false;
+  }
+  return true;
 }
+static_assert(integer_mask_matches_table(), "AxdrToken::is_integer() mask");
 
 Result<AxdrToken> AxdrReader::read_at(size_t& pos) const {
   const size_t size = data_.size();

@@ -45,7 +45,12 @@ struct AxdrToken {
   bool negative = false;
 
   bool is_container() const { return type == AxdrType::kArray || type == AxdrType::kStructure; }
-  bool is_integer() const;
+  // boolean, double-long(-unsigned), integer, long, unsigned, long-unsigned,
+  // long64(-unsigned), enum: a mask, inline, as it is asked for every value.
+  bool is_integer() const {
+    auto tag = static_cast<uint8_t>(type);
+    return tag < 32 && (0x778068u >> tag & 1u) != 0;
+  }
   bool is_string() const {
     return type == AxdrType::kOctetString || type == AxdrType::kVisibleString || type == AxdrType::kUtf8String;
   }

@@ -17,16 +17,19 @@ size_t Obis::to_dotted(char* out) const {
 }
 #else
 namespace {
-// Decimal text of every byte value; OBIS codes are printed for every value.
+// Decimal text of every byte value followed by the dot, and its length;
+// OBIS codes are printed for every value.
 struct ByteText {
-  char text[256][4];  // [0] = length, [1..3] = digits
-  constexpr ByteText() : text() {
+  char text[256][4];
+  uint8_t size[256];
+  constexpr ByteText() : text(), size() {
     for (int i = 0; i < 256; ++i) {
       int n = 0;
-      if (i >= 100) text[i][1 + n++] = static_cast<char>('0' + i / 100);
-      if (i >= 10) text[i][1 + n++] = static_cast<char>('0' + i / 10 % 10);
-      text[i][1 + n++] = static_cast<char>('0' + i % 10);
-      text[i][0] = static_cast<char>(n);
+      if (i >= 100) text[i][n++] = static_cast<char>('0' + i / 100);
+      if (i >= 10) text[i][n++] = static_cast<char>('0' + i / 10 % 10);
+      text[i][n++] = static_cast<char>('0' + i % 10);
+      text[i][n++] = '.';
+      size[i] = static_cast<uint8_t>(n);
     }
   }
 };
@@ -36,13 +39,10 @@ constexpr ByteText kByteText;
 size_t Obis::to_dotted(char* out) const {
   char* p = out;
   for (int i = 0; i < 6; ++i) {
-    const char* t = kByteText.text[v[i]];
-    // Copying all three digit slots is cheaper than a loop; p advances by the length.
-    p[0] = t[1];
-    p[1] = t[2];
-    p[2] = t[3];
-    p += t[0];
-    *p++ = '.';
+    // Four bytes at once, the unused ones overwritten by the next group (the
+    // last group ends at most at out + 23, inside kDottedMax).
+    std::memcpy(p, kByteText.text[v[i]], 4);
+    p += kByteText.size[v[i]];
   }
   return static_cast<size_t>(p - out - 1);
 }

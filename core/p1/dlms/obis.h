@@ -52,6 +52,10 @@ constexpr Obis kReactiveEnergyImport = Obis::of(1, 0, 3, 8, 0);
 constexpr Obis kReactiveEnergyExport = Obis::of(1, 0, 4, 8, 0);
 constexpr Obis kReactivePowerImport = Obis::of(1, 0, 3, 7, 0);
 constexpr Obis kReactivePowerExport = Obis::of(1, 0, 4, 7, 0);
+
+// A clock object (IEC 62056-6-1: 0-b:1.0.e.255): any channel B, e.g.
+// Kamstrup's 0.1.1.0.0.255 is as much the meter clock as 0.0.1.0.0.255.
+constexpr bool is_clock(const Obis& o) { return o.v[0] == 0 && o.v[2] == 1 && o.v[3] == 0 && o.v[5] == 255; }
 }  // namespace obis
 
 }  // namespace p1

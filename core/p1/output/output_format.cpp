@@ -1,5 +1,7 @@
 #include "p1/output/output_format.h"
 
+#include <cstring>
+
 #include "p1/output/exact_decimal.h"
 #include "p1/cosem/gateway_fields.h"
 #include "p1/base/hex.h"
@@ -76,40 +78,89 @@ void put_value(TextBuffer& out, const ReadingValue& value, bool json) {
   }
 }
 
-void put_key(TextBuffer& out, const char* key, bool& first) {
-  if (!first) out.put(',');
+// Writes `,"key":` (no comma for the first) in one step.
+void put_key(TextBuffer& out, const char* key, size_t size, bool& first) {
+  char* p = out.reserve(size + 4);
+  if (p == nullptr) return;
+  size_t n = 0;
+  if (!first) p[n++] = ',';
   first = false;
-  out.put('"');
-  out.put(key);
-  out.put("\":", 2);
+  p[n++] = '"';
+  std::memcpy(p + n, key, size);
+  n += size;
+  p[n++] = '"';
+  p[n++] = ':';
+  out.commit(n);
 }
+template <size_t N>
+void put_key(TextBuffer& out, const char (&key)[N], bool& first) {
+  put_key(out, key, N - 1, first);
+}
+
+// The gateway keys, "meternumber" and "timestamp" repeat values of the obis
+// map: each value's text is formatted once, where it first appears, and
+// copied from there the second time.
+class FormattedOnce {
+ public:
+  FormattedOnce(const Reading& reading, TextBuffer& out) : reading_(reading), out_(out) {}
+  void put(const ReadingValue& value) {
+    size_t i = static_cast<size_t>(&value - reading_.values);
+    if (done_ >> i & 1) {
+      out_.put(out_.data() + at_[i], size_[i]);
+      return;
+    }
+    size_t at = out_.size();
+    put_value(out_, value, true);
+    remember(i, at);
+  }
+  // The value's text was just written from `at` on by the caller.
+  void remember(size_t i, size_t at) {
+    if (out_.overflow()) return;
+    at_[i] = static_cast<uint32_t>(at);
+    size_[i] = static_cast<uint16_t>(out_.size() - at);
+    done_ |= uint64_t{1} << i;
+  }
+
+ private:
+  static_assert(kMaxValues <= 64, "one bit per value");
+  const Reading& reading_;
+  TextBuffer& out_;
+  uint64_t done_ = 0;
+  uint32_t at_[kMaxValues];
+  uint16_t size_[kMaxValues];
+};
 
 }  // namespace
 
 Result<size_t> format_json(const Reading& reading, CharSpan buffer) {
   TextBuffer out(buffer);
+  FormattedOnce once(reading, out);
   bool first = true;
   out.put('{');
   if (const ReadingValue* number = reading.find(obis::kMeterNumber)) {
     put_key(out, "meternumber", first);
-    put_value(out, *number, true);
+    once.put(*number);
   }
-  if (const DlmsDateTime* time = reading.timestamp()) {
+  const ReadingValue* clock = reading.clock();
+  if (const DlmsDateTime* time = clock != nullptr ? &clock->time : reading.timestamp()) {
     char iso[DlmsDateTime::kIsoMax];
     size_t n = time->to_iso(iso);
     if (n > 0) {
       put_key(out, "timestamp", first);
+      size_t at = out.size();
       out.put('"');
       out.put(iso, n);
       out.put('"');
+      // The same text put_value() gives the clock value in the obis map.
+      if (clock != nullptr) once.remember(static_cast<size_t>(clock - reading.values), at);
     }
   }
   GatewayValues by_field(reading);
   auto fields = gateway_fields();
   for (size_t i = 0; i < kGatewayFieldCount; ++i) {
     if (by_field.field[i] == nullptr) continue;
-    put_key(out, fields[i].name, first);
-    put_value(out, *by_field.field[i], true);
+    put_key(out, fields[i].name, fields[i].name_size, first);
+    once.put(*by_field.field[i]);
   }
   if (reading.security_control & 0x10) {
     put_key(out, "tag_checked", first);
@@ -119,12 +170,16 @@ Result<size_t> format_json(const Reading& reading, CharSpan buffer) {
   out.put('{');
   for (size_t i = 0; i < reading.count; ++i) {
     const ReadingValue& value = reading.values[i];
-    if (i > 0) out.put(',');
-    out.put('"');
-    char dotted[Obis::kDottedMax];
-    out.put(dotted, value.obis.to_dotted(dotted));
-    out.put("\":", 2);
-    put_value(out, value, true);
+    char* p = out.reserve(Obis::kDottedMax + 4);
+    if (p == nullptr) break;
+    size_t n = 0;
+    if (i > 0) p[n++] = ',';
+    p[n++] = '"';
+    n += value.obis.to_dotted(p + n);
+    p[n++] = '"';
+    p[n++] = ':';
+    out.commit(n);
+    once.put(value);
   }
   out.put("}}", 2);
   if (out.overflow()) return Error::kOutputTooSmall;

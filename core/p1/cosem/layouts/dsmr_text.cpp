@@ -1,5 +1,6 @@
 #include "p1/cosem/layouts/dsmr_text.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "p1/base/hex.h"
@@ -57,8 +58,10 @@ bool text_equals(ByteSpan s, const char* text) {
   return s.size() == n && std::memcmp(s.data(), text, n) == 0;
 }
 
+enum class NumberText { kNumber, kNotNumber, kOutOfRange };
+
 // "00014159.934*kWh" -> magnitude 14159934, scaler 0, unit Wh.
-bool parse_number(ByteSpan s, ReadingValue& value) {
+NumberText parse_number(ByteSpan s, ReadingValue& value) {
   size_t i = 0;
   bool negative = false;
   if (i < s.size() && s[i] == '-') {
@@ -71,7 +74,7 @@ bool parse_number(ByteSpan s, ReadingValue& value) {
   for (; i < s.size(); ++i) {
     uint8_t c = s[i];
     if (is_digit(c)) {
-      if (magnitude > (UINT64_MAX - 9) / 10) return false;
+      if (magnitude > (UINT64_MAX - 9) / 10) return NumberText::kNotNumber;
       magnitude = magnitude * 10 + (c - '0');
       ++digits;
       if (fraction >= 0) ++fraction;
@@ -81,11 +84,11 @@ bool parse_number(ByteSpan s, ReadingValue& value) {
       break;
     }
   }
-  if (digits == 0) return false;
+  if (digits == 0) return NumberText::kNotNumber;
   int scaler = fraction > 0 ? -fraction : 0;
   uint8_t unit = 0;
   if (i < s.size()) {
-    if (s[i] != '*') return false;
+    if (s[i] != '*') return NumberText::kNotNumber;
     ByteSpan unit_text = s.subspan(i + 1);
     bool known = false;
     for (const UnitMap& u : kUnits) {
@@ -98,12 +101,20 @@ bool parse_number(ByteSpan s, ReadingValue& value) {
     }
     if (!known) unit = 255;
   }
+  // A reading's scaler is an int8: more decimals than that are exact only if
+  // they are trailing zeros, else the value is refused (never wrapped into a
+  // wrong power of ten).
+  while (scaler < INT8_MIN && magnitude % 10 == 0) {
+    magnitude /= 10;
+    ++scaler;
+  }
+  if (scaler < INT8_MIN) return NumberText::kOutOfRange;
   value.kind = ReadingValue::Kind::kNumber;
   value.negative = negative;
   value.magnitude = magnitude;
   value.scaler = static_cast<int8_t>(scaler);
   value.unit = unit;
-  return true;
+  return NumberText::kNumber;
 }
 
 // "210929114730S": YYMMDDhhmmss and S (summer, UTC+2) / W (winter, UTC+1).
@@ -169,6 +180,7 @@ Error decode_dsmr(ByteSpan text, Reading& out) {
     if (open == nullptr) continue;
     size_t paren = static_cast<size_t>(static_cast<const uint8_t*>(open) - line.data());
     ReadingValue value;
+    NumberText number = NumberText::kNotNumber;
     if (!parse_obis(line.first(paren), value.obis)) continue;
     // The value is the last "(...)" group (gas lines carry a time stamp first).
     size_t last_open = line.size();
@@ -178,9 +190,10 @@ Error decode_dsmr(ByteSpan text, Reading& out) {
     if (value.obis == obis::kClock && parse_timestamp(content, value.time)) {
       value.kind = ReadingValue::Kind::kDateTime;
     } else if (value.obis.v[0] != 0 && value.obis.v[2] != 0 && value.obis.v[2] != 96 &&
-               parse_number(content, value)) {
+               (number = parse_number(content, value)) != NumberText::kNotNumber) {
       // Measurement registers are numbers; C = 0 and C = 96 are identifiers
       // and versions ("1-3:0.2.8(50)"), kept as text.
+      if (number == NumberText::kOutOfRange) return Error::kValueOutOfRange;
     } else {
       value.kind = ReadingValue::Kind::kText;
       value.text = content;

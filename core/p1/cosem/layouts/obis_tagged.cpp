@@ -1,20 +1,26 @@
 #include "p1/cosem/layouts/obis_tagged.h"
 
+#include "p1/cosem/obis_units.h"
+
 namespace p1 {
 
 bool make_reading_value(const Obis& obis, const AxdrToken& token, int8_t scaler, uint8_t unit, ReadingValue& out) {
-  out = ReadingValue();
   out.obis = obis;
   if (token.is_integer()) {
+    // Every field a number has, without resetting the rest (the date-time
+    // means nothing for a number): this runs for every register.
     out.kind = ReadingValue::Kind::kNumber;
     out.magnitude = token.magnitude;
     out.negative = token.negative;
     out.scaler = scaler;
     out.unit = unit;
+    out.text = ByteSpan();
     return true;
   }
+  out = ReadingValue();
+  out.obis = obis;
   if (token.type == AxdrType::kDateTime ||
-      (token.is_octets(DlmsDateTime::kSize) && DlmsDateTime::parse(token.bytes, out.time) && obis == obis::kClock)) {
+      (token.is_octets(DlmsDateTime::kSize) && obis::is_clock(obis) && DlmsDateTime::parse(token.bytes, out.time))) {
     if (token.type == AxdrType::kDateTime && !DlmsDateTime::parse(token.bytes, out.time)) return false;
     out.kind = ReadingValue::Kind::kDateTime;
     return true;
@@ -29,10 +35,15 @@ bool make_reading_value(const Obis& obis, const AxdrToken& token, int8_t scaler,
 
 namespace {
 
+// Builds the value in its slot of the reading (no copy: this runs for every
+// value of every telegram).
 Error add_value(const Obis& obis, const AxdrToken& token, int8_t scaler, uint8_t unit, Reading& out) {
-  ReadingValue value;
-  if (!make_reading_value(obis, token, scaler, unit, value)) return Error::kNone;
-  return out.add(value);
+  if (out.count == kMaxValues) {
+    ReadingValue value;
+    return make_reading_value(obis, token, scaler, unit, value) ? Error::kTooManyValues : Error::kNone;
+  }
+  if (make_reading_value(obis, token, scaler, unit, out.values[out.count])) ++out.count;
+  return Error::kNone;
 }
 
 // {OBIS, value[, {scaler, unit}]} whose header was just read.
@@ -65,6 +76,7 @@ Error read_nested(AxdrReader& reader, uint32_t count, Reading& out) {
     Error e = reader.skip();
     if (e != Error::kNone) return e;
   }
+  if (count == 2) unit = usual_unit(obis);
   return add_value(obis, *value, scaler, unit, out);
 }
 
@@ -103,7 +115,11 @@ Error walk_obis_tagged(AxdrReader& reader, uint32_t count, const TaggedWalkOptio
       have_obis = false;
       int8_t scaler = 0;
       uint8_t unit = 0;
-      if (count > 0 && reader.read_scaler_unit(scaler, unit)) --count;
+      if (count > 0 && reader.read_scaler_unit(scaler, unit)) {
+        --count;
+      } else {
+        unit = usual_unit(pending);
+      }
       Error e = add_value(pending, *token, scaler, unit, out);
       if (e != Error::kNone) return e;
       continue;

@@ -26,10 +26,8 @@ const BodyLayout kLayouts[] = {
      positional_matches, positional_decode, &kKaerntenNetzProfile},
     {"netz-burgenland", "Netz Burgenland (E450): U1-3, I1-3, +P -P, +A -A, angles, meter number", positional_matches,
      positional_decode, &kNetzBurgenlandProfile},
-    {"obis-flat", "Landis+Gyr E450, Kamstrup: flat OBIS/value pairs without scaler", obis_flat_matches,
-     flat_tagged_decode},
-    {"capture-list", "E450 push with its own capture-object list, then the values", capture_list_matches,
-     capture_list_decode},
+    {"obis-flat", "flat OBIS/value pairs without scaler (E450, Kamstrup)", obis_flat_matches, flat_tagged_decode},
+    {"capture-list", "push list with its own capture-object list", capture_list_matches, capture_list_decode},
 };
 }  // namespace
 
