@@ -7,6 +7,7 @@
 
 #include "byte_source.h"
 #include "config.h"
+#include "history_store.h"
 #include "log.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
@@ -58,6 +59,8 @@ class MeterRunner {
   const std::string& base() const { return meter_.base; }
   const std::string& name() const { return meter_.name; }
   bool finished() const { return finished_; }
+  // Where each reading's history sample goes (nullptr: none).
+  void set_history(HistoryStore* history) { history_ = history; }
 
  private:
   void on_bytes(const uint8_t* data, size_t size);
@@ -103,6 +106,7 @@ class MeterRunner {
   uint64_t queued_ = 0;
   std::string latest_json_;
   uint64_t readings_ = 0;
+  HistoryStore* history_ = nullptr;
 };
 
 }  // namespace p1d

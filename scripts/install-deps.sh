@@ -11,6 +11,7 @@ packages=(
   libtomlplusplus-dev                # p1bridge run's config file
   libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
   libcpp-httplib-dev                 # the configuration page's HTTP server
+  libsqlite3-dev                     # the page's history (p1bridge run)
   chromium                           # browser tests (driven by playwright-core)
   mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests
   libgtest-dev libbenchmark-dev      # tests, benchmarks
