@@ -148,7 +148,9 @@ async function loadSettings() {
     row.append(el('small', { class: 'error', id: `e-${field.key}` }));
     groups.get(field.group).append(row);
   }
-  $('settings-fields').replaceChildren(...groups.values());
+  // In the schema's group order (WiFi, MQTT, meter, web page, integrations).
+  const order = Object.keys(GROUPS);
+  $('settings-fields').replaceChildren(...[...groups.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([, g]) => g));
   // Where p1bridge cannot write its config (a read-only folder), Save is off
   // and the page says why and how to fix it, instead of failing on click.
   $('save').disabled = !reply.can_save;

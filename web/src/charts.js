@@ -12,13 +12,15 @@ const charts = new Map();  // panel id -> uPlot instance
 
 const kwh = (wh) => (wh / 1000).toFixed(3);
 
-// Energy bars: import up, export down (as the live power's sign).
-function energyOptions(width, unitLabel) {
+// Energy bars: import up, export down (as the live power's sign), over the
+// whole range the panel promises (a new installation's first hour is one
+// bar at the right, not a bar stretched over years).
+function energyOptions(width, unitLabel, range) {
   const bars = uPlot.paths.bars({ size: [0.7, 40], gap: 1 });
   return {
     width, height: 180, tzDate, legend: { live: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true } },
+    scales: { x: { time: true, range: () => range } },
     axes: [{}, { label: unitLabel, size: 50 }],
     series: [{}, { label: 'Import', fill: IMPORT, stroke: IMPORT, paths: bars, points: { show: false } },
       { label: 'Export', fill: EXPORT, stroke: EXPORT, paths: bars, points: { show: false } }],
@@ -49,8 +51,26 @@ function draw(id, options, data) {
   charts.set(id, chart);
 }
 
-// Rows [start, Wh in, Wh out] -> columns, export negative.
-const energyColumns = (rows) => [rows.map((r) => r[0]), rows.map((r) => r[1] / 1000), rows.map((r) => -r[2] / 1000)];
+// Rows [start, Wh in, Wh out] -> columns, export negative, in Wh or kWh.
+const energyColumns = (rows, scale) => [rows.map((r) => r[0]), rows.map((r) => r[1] / scale), rows.map((r) => -r[2] / scale)];
+
+const HOUR = 3600;
+const DAY = 86400;
+// [first, last] period start shown, half a bar of margin on each side.
+function periodRange(key, latest) {
+  if (key === 'hours') {
+    const end = Math.floor(latest / HOUR) * HOUR;
+    return [end - 47.5 * HOUR, end + 0.5 * HOUR];
+  }
+  if (key === 'days') {
+    const end = Math.floor(latest / DAY) * DAY;
+    return [end - 61.5 * DAY, end + 0.5 * DAY];
+  }
+  const d = new Date(latest * 1000);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 23, 1) / 1000;
+  return [start - 15 * DAY, end + 15 * DAY];
+}
 
 function summary(id, rows, what) {
   const imported = rows.reduce((s, r) => s + r[1], 0);
@@ -78,7 +98,15 @@ export function renderHistory(history) {
   for (const [key, id, what] of [['hours', 'chart-hours', 'Last 48 hours'], ['days', 'chart-days', 'Last 2 months'],
     ['months', 'chart-months', 'Last 2 years']]) {
     const rows = history[key] || [];
-    draw(id, energyOptions(width, 'kWh'), energyColumns(rows));
+    const latest = Math.max(last ? last[0] : 0, ...rows.map((r) => r[0])) || Date.now() / 1000;
+    const kilo = rows.some((r) => Math.max(r[1], r[2]) >= 1000);
+    const range = periodRange(key, latest);
+    // The unit may change (the first kWh): the chart is rebuilt then.
+    const chart = charts.get(id);
+    if (chart && chart.p1unit !== kilo) { chart.destroy(); charts.delete(id); }
+    draw(id, energyOptions(width, kilo ? 'kWh' : 'Wh', range), energyColumns(rows, kilo ? 1000 : 1));
+    charts.get(id).p1unit = kilo;
+    charts.get(id).setScale('x', { min: range[0], max: range[1] });
     summary(`sum-${key}`, rows, what);
   }
   // The highest quarter hour of each day, from the quarter-hour demand.

@@ -209,11 +209,13 @@ test('the settings form: groups, help, a select, a switch and flags round-trip t
   assert.equal(await page.isChecked('#f-ha_discovery'), true);
   assert.equal(await page.isChecked('#f-message_mode-2'), true);  // JSON
   assert.equal(await page.isChecked('#f-message_mode-1'), false);
+  await page.fill('#f-mqtt_port', '1883');  // the values the test before left refused
+  await page.fill('#f-mqtt_client_id', 'p1bridge');
   await page.selectOption('#f-serial_baud', '9600');
   await page.click('#f-ha_discovery');  // a tap turns it off
   await page.check('#f-message_mode-1');
   await page.click('#save');
-  await page.waitForSelector('#save-status:has-text("Saved")');
+  await page.waitForSelector('#save-status:has-text("Saved. Restart")');
   const saved = readFileSync(configPath, 'utf8');
   assert.match(saved, /baud = 9600/);
   assert.match(saved, /discovery = false/);
@@ -238,7 +240,7 @@ test('the settings form: groups, help, a select, a switch and flags round-trip t
   await page.selectOption('#f-serial_baud', '2400');
   await page.click('#f-ha_discovery');
   await page.click('#save');
-  await page.waitForSelector('#save-status:has-text("Saved")');
+  await page.waitForSelector('#save-status:has-text("Saved. Restart")');
   assert.match(readFileSync(configPath, 'utf8'), /discovery = true/);
   mkdirSync(process.env.SCREENSHOT_DIR || dir, { recursive: true });
   await page.locator('#settings-form').screenshot({ path: join(process.env.SCREENSHOT_DIR || dir, 'settings-form.png') });
