@@ -9,7 +9,7 @@
 # exceeds the budget set from the real firmware build (README, "Memory").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_ram="${P1_CORE_RAM_BUDGET:-10100}"  # 10,600 with switch tables in RAM (-fno-jump-tables -fno-tree-switch-conversion: -530 B); 9,700, + the diagnostic HA sensors (~430 B of names), + the security errors (~280 B), + the web passkey's weak-key warning and KDF salt field (~90 B)
+budget_ram="${P1_CORE_RAM_BUDGET:-10760}"  # 10,100 + 660 for the settings form (issue 13: groups, help texts, option lists, the form's field kinds; 11,874 -> 12,531 B measured on top of the line probe, which had already passed 10,100); 10,600 with switch tables in RAM (-fno-jump-tables -fno-tree-switch-conversion: -530 B); 9,700, + the diagnostic HA sensors (~430 B of names), + the security errors (~280 B), + the web passkey's weak-key warning and KDF salt field (~90 B)
 need=()
 for p in gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf libbearssl-dev libjsmn-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

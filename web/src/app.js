@@ -109,9 +109,9 @@ function fieldInput(field) {
     });
     return group;
   }
-  const input = el('input', { id, name: field.key, autocomplete: 'off', type: field.secret ? 'password' : 'text' });
+  const input = el('input', { id, name: field.key, autocomplete: 'off', type: field.kind === 'secret' ? 'password' : 'text' });
   if (field.kind === 'number') input.setAttribute('inputmode', 'numeric');
-  if (field.secret) input.placeholder = field.set ? '(set - leave empty to keep)' : '(not set)';
+  if (field.kind === 'secret') input.placeholder = field.set ? '(set - leave empty to keep)' : '(not set)';
   else input.value = field.value;
   return input;
 }
