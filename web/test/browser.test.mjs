@@ -172,10 +172,34 @@ test('the history charts render p1sim data on a phone and on a desktop screen', 
   await desktop.close();
 });
 
-test('/api/v1/history is off unless [web] api is set', async () => {
+test('/api/v1/history is off unless [web] api is set, then gives the same series as plain JSON', async () => {
   const reply = await fetch(`http://127.0.0.1:${webPort}/api/v1/history`);
   assert.equal(reply.status, 404);
   assert.match((await reply.json()).error, /api = true/);
+  // A second p1bridge with the API on, over a copy of the first one's history file.
+  const api = join(dir, 'api');
+  mkdirSync(join(api, 'queue'), { recursive: true });
+  for (const f of ['history.sqlite', 'history.sqlite-wal']) {
+    if (existsSync(join(dir, 'queue', f))) writeFileSync(join(api, 'queue', f), readFileSync(join(dir, 'queue', f)));
+  }
+  const port = await freePort();
+  const config = join(api, 'p1bridge.toml');
+  writeFileSync(config, `[mqtt]\nport = ${mqttPort}\npassword = "${MQTT_PASSWORD}"\n[web]\nbind = "127.0.0.1"\nport = ${port}\nkey = "${WEB_KEY}"\napi = true\n[queue]\ndir = "${join(api, 'queue')}"\n[[meter]]\nname = "house"\nsource = "${join(api, 'no-such-port')}"\nkey = "${METER_KEY}"\n`);
+  const child = start(P1BRIDGE, ['run', '--config', config], 'p1bridge-api');
+  try {
+    await waitForPort(port);
+    const answer = await fetch(`http://127.0.0.1:${port}/api/v1/history`);
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('content-type'), /application\/json/);
+    const text = await answer.text();
+    for (const secret of [METER_KEY, MQTT_PASSWORD, WEB_KEY]) assert.ok(!text.includes(secret), `${secret} in ${text}`);
+    const [meter] = JSON.parse(text).meters;
+    assert.equal(meter.meter, 'house');
+    assert.ok(meter.hours.length >= 1 && meter.hours.reduce((sum, h) => sum + h[1], 0) > 0, text);
+    assert.ok(meter.live.length > 0 && meter.days.length >= 1 && meter.months.length >= 1, text);
+  } finally {
+    await stop(child);
+  }
 });
 
 test('a changed setting is saved to the config file and shown after a reload', async () => {
