@@ -17,6 +17,9 @@ constexpr const char* kSchema =
     // NORMAL in WAL mode: a commit is not fsynced (a power cut may lose the
     // last commits, a crashed or killed p1bridge loses nothing committed).
     "PRAGMA synchronous=NORMAL;"
+    // The WAL is cut back to 1 MB after each checkpoint (it would stay at its
+    // largest, about 4 MB, otherwise).
+    "PRAGMA journal_size_limit=1048576;"
     "CREATE TABLE IF NOT EXISTS energy("
     "  meter TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL,"  // period: 0 hour, 1 day, 2 month
     "  first_import INTEGER NOT NULL, first_export INTEGER NOT NULL,"         // registers at the first reading in it
