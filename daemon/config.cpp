@@ -314,7 +314,7 @@ std::string Config::describe() const {
       << " modes=" << (mqtt.raw ? "raw " : "") << (mqtt.topics ? "topics " : "") << (mqtt.json ? "json" : "")
       << " discovery=" << (mqtt.discovery ? mqtt.discovery_prefix : "off") << "\n";
   out << "web " << (web.enabled ? web.bind + ":" + std::to_string(web.port) : "off") << " key=" << secret(web.key)
-      << "\n";
+      << " api=" << (web.api ? "on" : "off") << "\n";
   out << "queue " << queue_dir << " (max " << queue_max << " messages)\n";
   out << "log level=" << log_level << " status_interval=" << status_interval << "s\n";
   for (const MeterConfig& m : meters) {

@@ -65,6 +65,8 @@ struct WebConfig {
   std::string bind = "0.0.0.0";
   int port = 8080;
   std::string key;  // secret: the webpage passkey
+  // /api/v1/history (plain JSON, no passkey) for local tools; off by default.
+  bool api = false;
 };
 
 struct Config {

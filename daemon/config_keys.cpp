@@ -98,6 +98,8 @@ const ConfigKey kKeys[] = {
     {"web", "bind", T::kString, "P1BRIDGE_WEB_BIND", kProgramOnly, non_empty, "an address such as 0.0.0.0"},
     {"web", "port", T::kInteger, "P1BRIDGE_WEB_PORT", kProgramOnly, valid_port, "a port number 1-65535"},
     {"web", "key", T::kString, "P1BRIDGE_WEB_KEY", SettingId::kWebKey, nullptr, nullptr},
+    // The read-only JSON API (/api/v1/history); issue 13 section 4.
+    {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
     {"queue", "dir", T::kString, "P1BRIDGE_QUEUE_DIR", kProgramOnly, non_empty, "a directory"},
     {"queue", "max_messages", T::kInteger, nullptr, kProgramOnly, valid_queue_max, "at least 1"},
     {"log", "level", T::kString, "P1BRIDGE_LOG_LEVEL", kProgramOnly, valid_log_level, "debug, info, warn or error"},
@@ -315,6 +317,7 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "web" && n == "enabled") c.web.enabled = b;
   else if (s == "web" && n == "bind") c.web.bind = text;
   else if (s == "web" && n == "port") c.web.port = std::atoi(text.c_str());
+  else if (s == "web" && n == "api") c.web.api = b;
   else if (s == "queue" && n == "dir") c.queue_dir = text;
   else if (s == "queue" && n == "max_messages") c.queue_max = static_cast<size_t>(std::atoll(text.c_str()));
   else if (s == "log" && n == "level") c.log_level = text;
@@ -381,6 +384,7 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "bind") return c.web.bind;
     if (n == "port") return std::to_string(c.web.port);
     if (n == "key") return c.web.key;
+    if (n == "api") return yes(c.web.api);
   } else if (s == "queue") {
     if (n == "dir") return c.queue_dir;
     if (n == "max_messages") return std::to_string(c.queue_max);

@@ -1,5 +1,7 @@
 #include "meter_runner.h"
 
+#include <ctime>
+
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -306,6 +308,14 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
   }
   if (save) save_state();
   if (servers_ != nullptr) servers_->on_reading(reading, meter_number_, now_ms_);
+  if (history_ != nullptr) {
+    // Without a usable meter clock, this machine's wall clock stands in.
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    p1::HistorySample sample;
+    if (p1::history_sample(reading, static_cast<int64_t>(now) + local.tm_gmtoff, sample)) history_->add(meter_.name, sample);
+  }
 }
 
 void MeterRunner::publish_availability(MqttClient& mqtt) {

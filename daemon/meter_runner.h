@@ -8,6 +8,7 @@
 #include "byte_source.h"
 #include "config.h"
 #include "meter_servers.h"
+#include "history_store.h"
 #include "log.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
@@ -61,6 +62,8 @@ class MeterRunner {
   bool finished() const { return finished_; }
   // The servers that hand this meter's readings on (SunSpec, Shelly), if any.
   void serve_to(MeterServers* servers) { servers_ = servers; }
+  // Where each reading's history sample goes (nullptr: none).
+  void set_history(HistoryStore* history) { history_ = history; }
 
  private:
   void on_bytes(const uint8_t* data, size_t size);
@@ -107,6 +110,7 @@ class MeterRunner {
   std::string latest_json_;
   uint64_t readings_ = 0;
   MeterServers* servers_ = nullptr;
+  HistoryStore* history_ = nullptr;
 };
 
 }  // namespace p1d

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode_command.h"
+#include "history_store.h"
 #include "log.h"
 #include "meter_runner.h"
 #include "message_queue.h"
@@ -91,6 +92,13 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   }
   std::vector<std::unique_ptr<MeterRunner>> meters;
   for (const MeterConfig& m : config.meters) meters.push_back(std::make_unique<MeterRunner>(m, config, queue, availability));
+  // The page's history: only with the page or the API to show it.
+  HistoryStore history;
+  if (config.web.enabled) {
+    error = history.open(config.queue_dir + "/history.sqlite");
+    if (!error.empty()) P1_LOG_WARN("%s; the page shows no history", error.c_str());
+    for (auto& m : meters) m->set_history(history.is_open() ? &history : nullptr);
+  }
 
   // The inverter-facing servers start before anything is read, so a port
   // that is taken stops the program at once, as a bad setting does.
@@ -108,6 +116,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
 
   WebState web_state;
   web_state.resize(meters.size());
+  if (history.is_open()) web_state.set_history(&history);
   for (size_t i = 0; i < meters.size(); ++i) web_state.set_meter(i, meters[i]->name(), meters[i]->base());
   std::unique_ptr<WebServer> web;
   if (config.web.enabled && config.web.key.empty()) {
@@ -239,6 +248,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     // Group commit: this iteration's readings reach the disk before the loop
     // waits again (after pump(), so the fsync does not delay publishing).
     queue.commit(now);
+    history.commit(now);  // at most once a second
     if (web) {
       // Readings as they come; counters once a second.
       bool counters = now >= next_web_status;
@@ -286,6 +296,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   web.reset();
   for (auto& m : meters) m->serve_to(nullptr);
   servers.clear();  // their ports are free before a restart binds them again
+  history.commit(now_ms(), true);
   P1_LOG_INFO("stopped");
   if (restart && argv != nullptr) {
     P1_LOG_INFO("restarting with the saved settings");

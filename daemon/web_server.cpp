@@ -18,6 +18,7 @@
 #include "config_keys.h"
 #include "p1/device/web/sealed_calls.h"
 #include "p1/output/json_text.h"
+#include "history_store.h"
 #include "web_assets.h"
 
 namespace p1d {
@@ -54,6 +55,31 @@ std::string WebState::values_json() const {
            ",\"reading\":" + (m.reading.empty() ? "null" : m.reading) +
            ",\"status\":" + (m.status.empty() ? "null" : m.status) + "}";
   }
+  return out + "]}";
+}
+
+std::string WebState::history_json(size_t index) const {
+  std::string name;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (history_ == nullptr) return "{\"error\":\"no history: see the log\"}";
+    if (index >= meters_.size()) return "{\"error\":\"no such meter\"}";
+    name = meters_[index].name;
+  }
+  std::string series = history_->series_json(name);
+  if (series.empty() || series[0] != '{' || series.compare(0, 9, "{\"error\":") == 0) return series;
+  // Meter names are letters, digits, - and _ (config_keys.cpp): no escaping.
+  return "{\"meter\":\"" + name + "\"," + series.substr(1);
+}
+
+std::string WebState::all_history_json() const {
+  size_t count;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    count = meters_.size();
+  }
+  std::string out = "{\"meters\":[";
+  for (size_t i = 0; i < count; ++i) out += (i > 0 ? "," : "") + history_json(i);
   return out + "]}";
 }
 
@@ -144,6 +170,10 @@ struct WebServer::Impl final : p1::WebBackend {
   }
 
   void write_values(p1::TextBuffer& out) override { out.put(values.data(), values.size()); }
+  void write_history(p1::TextBuffer& out, size_t index) override {
+    std::string json = state.history_json(index);
+    out.put(json.data(), json.size());
+  }
   const p1::Settings& settings() override { return shown; }
   bool is_device() const override { return false; }
   const char* save_unavailable() const override { return save_blocked.empty() ? nullptr : save_blocked.c_str(); }
@@ -185,8 +215,8 @@ struct WebServer::Impl final : p1::WebBackend {
     // One snapshot of the values per call: it sizes the answer's buffer and
     // is what a "values" call answers.
     values = state.values_json();
-    // Room for the largest answer: every meter's values, or the settings.
-    std::vector<uint8_t> plain(values.size() + 16384);
+    // Room for the largest answer: every meter's values, the settings, or one meter's history.
+    std::vector<uint8_t> plain(values.size() + 16384 + HistoryStore::kMaxJson);
     p1::SealedCalls::Reply r = calls.call(client_id(req.remote_addr), now_ms(), p1::CharSpan(&body[0], body.size()),
                                           p1::MutableByteSpan(plain.data(), plain.size()), scratch);
     reply(res, r, req.remote_addr);
@@ -211,6 +241,17 @@ std::string WebServer::start() {
   s.server.Get("/api/nonce", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->reply(res, impl_->calls.nonce(client_id(req.remote_addr), now_ms()));
+  });
+  // ---- /api/v1: plain JSON for local tools, off unless [web] api = true ----
+  // (Never a setting or a secret: the same series the page's charts show.)
+  s.server.Get("/api/v1/history", [this](const httplib::Request&, httplib::Response& res) {
+    common_headers(res);
+    if (!impl_->config.web.api) {
+      res.status = 404;
+      res.set_content("{\"error\":\"the API is off: set api = true in [web]\"}", "application/json");
+      return;
+    }
+    res.set_content(impl_->state.all_history_json(), "application/json");
   });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
   s.server.set_payload_max_length(64 * 1024);

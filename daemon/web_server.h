@@ -11,6 +11,10 @@
 
 #include "config.h"
 
+namespace p1d {
+class HistoryStore;
+}
+
 namespace httplib {
 class Server;
 }
@@ -26,6 +30,12 @@ class WebState {
   // {"meters":[...]} as the page's "values" call answers, from the JSON
   // texts the run loop published (no parse, no re-serialisation).
   std::string values_json() const;
+  // The history the page's charts and /api/v1/history show (set once, before the server starts).
+  void set_history(const HistoryStore* history) { history_ = history; }
+  // {"meter":<name>,"live":..,"hours":..} of meter `index`, or an error object.
+  std::string history_json(size_t index) const;
+  // {"meters":[{"name":..,"live":..,...}]}: every meter's (the API).
+  std::string all_history_json() const;
 
  private:
   struct Meter {
@@ -33,6 +43,7 @@ class WebState {
   };
   mutable std::mutex mutex_;
   std::vector<Meter> meters_;
+  const HistoryStore* history_ = nullptr;
 };
 
 class WebServer {

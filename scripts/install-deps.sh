@@ -13,6 +13,7 @@ packages=(
   libcpp-httplib-dev                 # the configuration page's HTTP server
   libmodbus-dev                      # the SunSpec (Fronius Smart Meter TCP) Modbus server
   mbpoll python3-pymodbus            # Modbus clients of the integration tests
+  libsqlite3-dev                     # the page's history (p1bridge run)
   chromium                           # browser tests (driven by playwright-core)
   mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests
   libgtest-dev libbenchmark-dev      # tests, benchmarks

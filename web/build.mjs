@@ -19,7 +19,9 @@ const bundle = await build({
   legalComments: 'none',
 });
 const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
-const css = readFileSync(join(here, 'src/style.css'), 'utf8').replace(/\s*\n\s*/g, ' ');
+// uPlot's own stylesheet first, so the page's rules can refine it.
+const css = [join(here, 'node_modules/uplot/dist/uPlot.min.css'), join(here, 'src/style.css')]
+  .map((f) => readFileSync(f, 'utf8')).join('\n').replace(/\s*\n\s*/g, ' ');
 const html = readFileSync(join(here, 'src/index.html'), 'utf8')
   .replace('/*CSS*/', () => css)
   .replace('/*JS*/', () => js);

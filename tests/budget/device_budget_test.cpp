@@ -14,10 +14,12 @@
 #include "../../firmware/src/phases.h"
 #include "../../firmware/src/scratch.h"
 #include "p1/crypto/aes_gcm_bearssl.h"
+#include "p1/crypto/web_crypto.h"
 #include "p1/device/improv_serial.h"
 #include "p1/device/setup_wizard.h"
 #include "p1/device/web/sealed_calls.h"
 #include "p1/pipeline/meter_stream.h"
+#include "../support/fakes.h"
 
 namespace {
 
@@ -40,6 +42,62 @@ TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   // The capacities are the device's, sized from the largest real telegram.
   EXPECT_EQ(p1::kMaxTelegram, 640u);
   EXPECT_EQ(p1::kMaxValues, 24u);
+}
+
+// The settings form (groups, help, options) is the device's largest answer:
+// it must fit the scratch area's reply buffer, with the device's fields.
+TEST(DeviceBudget, TheSettingsFormFitsTheDevicesReplyBuffer) {
+  struct DeviceBackend final : p1::WebBackend {
+    p1::Settings values;
+    void write_values(p1::TextBuffer& out) override { out.put("{}"); }
+    const p1::Settings& settings() override { return values; }
+    bool is_device() const override { return true; }
+    const char* save(const p1::Settings&, const p1::Settings&) override { return nullptr; }
+    void request_restart() override {}
+  } backend;
+  // The longest value of every shown setting (what a full form sends back).
+  for (const p1::SettingSpec& spec : p1::setting_specs()) {
+    if (spec.kind == p1::SettingKind::kText) backend.values.set(spec.id, std::string(spec.capacity, 'a').c_str());
+  }
+  p1test::CountingRandom random;
+  p1::BearSslWebCrypto crypto;
+  p1::SealedCalls calls(crypto, random, backend);
+  const std::string passkey = "correct-horse-battery";
+  calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
+  p1test::ReplyCapture nonce_reply;
+  calls.nonce(1);
+  calls.send(nonce_reply);
+  nlohmann::json n = nlohmann::json::parse(nonce_reply.text);
+  auto bytes = [](const std::string& h) {
+    std::vector<uint8_t> out(h.size() / 2);
+    p1::parse_hex_exact(p1::Span<const char>(h.data(), h.size()), p1::MutableByteSpan(out.data(), out.size()));
+    return out;
+  };
+  std::vector<uint8_t> nonce = bytes(n["nonce"]), kdf_salt = bytes(n["kdf_salt"]);
+  p1::PasskeyBox client(crypto, random);
+  client.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data());
+  std::string request = "{\"op\":\"settings\"}";
+  std::vector<uint8_t> data(request.begin(), request.end());
+  uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
+  client.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
+  std::string body = "{\"nonce\":\"" + p1test::hex_of(nonce.data(), nonce.size()) + "\",\"salt\":\"" +
+                     p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" + p1test::hex_of(iv, sizeof iv) +
+                     "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
+                     p1test::hex_of(tag, sizeof tag) + "\"}";
+  // Sealed into a buffer with room to spare, to see its size; then it must
+  // fit the device's.
+  Scratch& s = *new Scratch();
+  std::vector<uint8_t> roomy(16384);
+  std::string copy = body;
+  p1::SealedCalls::Reply reply = calls.call(1, 2, p1::CharSpan(&copy[0], copy.size()),
+                                            p1::MutableByteSpan(roomy.data(), roomy.size()), s.web.settings);
+  ASSERT_EQ(reply.status, 200);
+  p1test::ReplyCapture sealed;
+  calls.send(sealed);
+  size_t plain = nlohmann::json::parse(sealed.text)["data"].get<std::string>().size() / 2;
+  std::printf("  settings form on the device, every text at its capacity: %zu of %zu B\n", plain, sizeof s.web.reply);
+  EXPECT_LE(plain, sizeof s.web.reply) << "the settings form does not fit the device's reply buffer";
+  delete &s;
 }
 
 // Every real telegram decodes with the device's buffers.

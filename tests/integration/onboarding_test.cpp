@@ -230,6 +230,7 @@ const std::map<std::string, EnvCase>& env_cases() {
       {"P1BRIDGE_WEB_BIND", {"127.0.0.1", "web 127.0.0.1:", ""}},
       {"P1BRIDGE_WEB_PORT", {"8099", ":8099 ", "0"}},
       {"P1BRIDGE_WEB_KEY", {"correct-horse-battery", "web 0.0.0.0:8080 key=(set)", "short"}},
+      {"P1BRIDGE_WEB_API", {"true", "api=on", "maybe"}},
       {"P1BRIDGE_QUEUE_DIR", {"/srv/p1queue", "queue /srv/p1queue ", ""}},
       {"P1BRIDGE_LOG_LEVEL", {"debug", "log level=debug", "loud"}},
       {"P1BRIDGE_KEY", {kKey, " key=(set)", "1234"}},

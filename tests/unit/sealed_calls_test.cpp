@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct Backend final : p1::WebBackend {
     return nullptr;
   }
   void request_restart() override { restarted = true; }
+  bool has_history = false;
+  size_t history_asked = 99;
+  void write_history(p1::TextBuffer& out, size_t index) override {
+    if (!has_history) return p1::WebBackend::write_history(out, index);
+    history_asked = index;
+    out.put("{\"live\":[[1,2]]}");
+  }
 };
 
 struct Page {
@@ -193,6 +201,56 @@ TEST(SealedCalls, WithoutAPasskeyThePageIsDisabled) {
   p1test::ReplyCapture c;
   calls.send(c);
   EXPECT_EQ(c.text, "{\"error\":\"no passkey is set: the page is disabled\"}");
+}
+
+// The form is the schema's: groups, kinds, help and the options of every
+// select, switch and flag, from the same lists the validators check.
+TEST(SealedCalls, TheSettingsFormCarriesGroupsKindsHelpAndOptions) {
+  Page page;
+  auto settings = page.call("{\"op\":\"settings\"}", page.passkey);
+  ASSERT_EQ(settings.first, 200);
+  nlohmann::json j = nlohmann::json::parse(settings.second);
+  std::map<std::string, nlohmann::json> field;
+  for (const auto& f : j["fields"]) field[f["key"]] = f;
+  EXPECT_EQ(field["message_mode"]["kind"], "flags");
+  EXPECT_EQ(field["message_mode"]["group"], "mqtt");
+  EXPECT_EQ(field["message_mode"]["options"], nlohmann::json::parse(R"([["0","raw"],["1","topics"],["2","JSON"]])"));
+  EXPECT_EQ(field["ha_discovery"]["kind"], "switch");
+  EXPECT_EQ(field["ha_discovery"]["group"], "integrations");
+  EXPECT_EQ(field["ha_discovery"]["options"], nlohmann::json::parse(R"([["1","on"],["0","off"]])"));
+  EXPECT_EQ(field["serial_baud"]["kind"], "select");
+  EXPECT_EQ(field["serial_baud"]["options"][3], "2400");
+  EXPECT_EQ(field["meter_profile"]["options"][0], "auto");
+  EXPECT_EQ(field["web_key"]["group"], "web");
+  EXPECT_EQ(field["mqtt_host"]["help"], "Where the broker runs");
+  EXPECT_EQ(field.count("wifi_ssid"), 0u);  // the device's
+  // Every option offered is accepted by the setting's validator, and a value
+  // outside the list is not.
+  for (const p1::SettingSpec& spec : p1::setting_specs()) {
+    if (spec.option == nullptr || spec.kind == p1::SettingKind::kFlags) continue;
+    p1::SettingOption o;
+    for (size_t i = 0; spec.option(i, o); ++i) {
+      p1::Settings s;
+      EXPECT_EQ(s.set(spec.id, std::string(o.value.data(), o.value.size()).c_str()), p1::SettingError::kNone) << spec.key;
+    }
+  }
+  p1::Settings s;
+  EXPECT_EQ(s.set(p1::SettingId::kSerialBaud, "2401"), p1::SettingError::kInvalid);
+}
+
+TEST(SealedCalls, TheHistoryCallAsksTheBackendForOneMeter) {
+  Page page;
+  // The default (the device today): no history, said plainly.
+  EXPECT_EQ(page.call("{\"op\":\"history\",\"meter\":0}", page.passkey),
+            std::make_pair(200, std::string("{\"error\":\"no history here yet\"}")));
+  page.backend.has_history = true;
+  EXPECT_EQ(page.call("{\"op\":\"history\",\"meter\":2}", page.passkey),
+            std::make_pair(200, std::string("{\"live\":[[1,2]]}")));
+  EXPECT_EQ(page.backend.history_asked, 2u);
+  page.call("{\"op\":\"history\"}", page.passkey);
+  EXPECT_EQ(page.backend.history_asked, 0u);  // the first meter when none is named
+  page.call("{\"op\":\"history\",\"meter\":\"x\"}", page.passkey);
+  EXPECT_EQ(page.backend.history_asked, UINT32_MAX);  // no such meter: the backend says so
 }
 
 TEST(SealedCalls, AnAnswerLargerThanTheScratchIsRefusedNotTruncated) {

@@ -1,6 +1,7 @@
 // The configuration page: login, live values, counters, settings.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Session, toHex } from './exchange.js';
+import { renderHistory, resizeCharts } from './charts.js';
 
 const FIELDS = [
   ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
@@ -12,6 +13,7 @@ const COUNTERS = ['bytes', 'frames', 'checksum_errors', 'telegrams', 'readings',
 
 let session = null;  // the passkey and its stretched key, while logged in
 let timer = null;
+let historyTimer = null;
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -37,8 +39,9 @@ async function login(event) {
     session = attempt;
     $('passkey').value = '';
     show('main');
-    await Promise.all([refreshValues(), loadSettings()]);
+    await Promise.all([refreshValues(), loadSettings(), refreshHistory()]);
     timer = setInterval(refreshValues, 2000);
+    historyTimer = setInterval(refreshHistory, 5000);
   } catch (e) {
     $('login-error').textContent = e.status === 429
       ? `Too many wrong passkeys. Try again in ${Math.ceil((e.retryAfter || 30))} s.`
@@ -74,21 +77,80 @@ async function refreshValues() {
   }
 }
 
+// The form follows the core's settings schema: its groups, its kinds (select,
+// switch, flags) and its help; the validators stay on the other side.
+const GROUPS = { wifi: 'WiFi', mqtt: 'MQTT', meter: 'Meter', web: 'Web page', integrations: 'Integrations' };
+let fields = [];  // the schema's fields as last shown
+
+const optionPair = (o) => (Array.isArray(o) ? o : [o, o]);
+
+function fieldInput(field) {
+  const id = `f-${field.key}`;
+  if (field.kind === 'select') {
+    const select = el('select', { id, name: field.key });
+    for (const [value, label] of field.options.map(optionPair)) select.append(el('option', { value, text: label }));
+    // A value the list does not offer (set in the file) is shown, not lost.
+    if (!field.options.map(optionPair).some(([v]) => v === field.value)) select.append(el('option', { value: field.value, text: field.value }));
+    select.value = field.value;
+    return select;
+  }
+  if (field.kind === 'switch') {
+    const [on] = optionPair(field.options[0]);
+    const box = el('input', { id, name: field.key, type: 'checkbox', role: 'switch', class: 'switch' });
+    box.checked = field.value === on;
+    return box;
+  }
+  if (field.kind === 'flags') {
+    const group = el('span', { id, class: 'flags', role: 'group' });
+    field.options.map(optionPair).forEach(([value, label], i) => {
+      const box = el('input', { id: `${id}-${i}`, type: 'checkbox', 'data-flag': value });
+      box.checked = field.value.includes(value);
+      group.append(el('label', { class: 'flag', for: `${id}-${i}` }, box, label));
+    });
+    return group;
+  }
+  const input = el('input', { id, name: field.key, autocomplete: 'off', type: field.kind === 'secret' ? 'password' : 'text' });
+  if (field.kind === 'number') input.setAttribute('inputmode', 'numeric');
+  if (field.kind === 'secret') input.placeholder = field.set ? '(set - leave empty to keep)' : '(not set)';
+  else input.value = field.value;
+  return input;
+}
+
+// The text the schema stores for what the form shows.
+function fieldValue(field) {
+  const input = $(`f-${field.key}`);
+  if (field.kind === 'switch') return optionPair(field.options[input.checked ? 0 : 1])[0];
+  if (field.kind === 'flags') return [...input.querySelectorAll('input:checked')].map((b) => b.dataset.flag).join('');
+  return input.value;
+}
+
+// The first meter's history (the charts of one meter: a house has one).
+async function refreshHistory() {
+  try {
+    const reply = await session.call({ op: 'history', meter: 0 });
+    $('history-meter').textContent = reply.meter ? `(${reply.meter})` : '';
+    renderHistory(reply);
+  } catch (e) {
+    $('history-note').textContent = `History not updated: ${e.message}`;
+  }
+}
+
 async function loadSettings() {
   const reply = await session.call({ op: 'settings' });
   $('ota').hidden = !reply.ota;  // the device updates over the air; the Linux program does not
-  const form = $('settings-fields');
-  form.replaceChildren();
-  for (const field of reply.fields) {
-    const input = el('input', {
-      id: `f-${field.key}`, name: field.key, autocomplete: 'off',
-      type: field.secret ? 'password' : 'text',
-    });
-    if (field.secret) input.placeholder = field.set ? '(set - leave empty to keep)' : '(not set)';
-    else input.value = field.value;
-    form.append(el('label', { for: `f-${field.key}` }, el('span', { text: field.label }), input,
-      el('small', { class: 'error', id: `e-${field.key}` })));
+  fields = reply.fields;
+  const groups = new Map();
+  for (const field of fields) {
+    if (!groups.has(field.group)) groups.set(field.group, el('fieldset', { id: `g-${field.group}` }, el('legend', { text: GROUPS[field.group] || field.group })));
+    const row = el(field.kind === 'flags' ? 'div' : 'label', { class: `field ${field.kind}`, ...(field.kind === 'flags' ? {} : { for: `f-${field.key}` }) },
+      el('span', { text: field.label }), fieldInput(field));
+    if (field.help) row.append(el('small', { class: 'help', id: `h-${field.key}`, text: field.help }));
+    row.append(el('small', { class: 'error', id: `e-${field.key}` }));
+    groups.get(field.group).append(row);
   }
+  // In the schema's group order (WiFi, MQTT, meter, web page, integrations).
+  const order = Object.keys(GROUPS);
+  $('settings-fields').replaceChildren(...[...groups.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([, g]) => g));
   // Where p1bridge cannot write its config (a read-only folder), Save is off
   // and the page says why and how to fix it, instead of failing on click.
   $('save').disabled = !reply.can_save;
@@ -98,13 +160,13 @@ async function loadSettings() {
 async function saveSettings(event) {
   event.preventDefault();
   const settings = {};
-  for (const input of $('settings-fields').querySelectorAll('input')) settings[input.name] = input.value;
+  for (const field of fields) settings[field.key] = fieldValue(field);
   for (const e of document.querySelectorAll('.error')) e.textContent = '';
   $('save-status').textContent = 'Saving...';
   try {
     const reply = await session.call({ op: 'save', settings });
     if (reply.errors && Object.keys(reply.errors).length) {
-      for (const [key, message] of Object.entries(reply.errors)) $(`e-${key}`).textContent = message;
+      for (const [key, message] of Object.entries(reply.errors)) ($(`e-${key}`) || $('save-unavailable')).textContent = message;
       $('save-status').textContent = 'Not saved: please correct the marked fields.';
       return;
     }
@@ -153,6 +215,7 @@ async function installFirmware(event) {
 function logout() {
   session = null;
   clearInterval(timer);
+  clearInterval(historyTimer);
   $('meters').replaceChildren();
   $('settings-fields').replaceChildren();
   show('login');
@@ -163,4 +226,5 @@ $('settings-form').addEventListener('submit', saveSettings);
 $('restart').addEventListener('click', restart);
 $('logout').addEventListener('click', logout);
 $('ota-form').addEventListener('submit', installFirmware);
+window.addEventListener('resize', resizeCharts);
 show('login');

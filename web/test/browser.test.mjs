@@ -130,6 +130,78 @@ test('the right passkey shows live values from p1sim, updating without reload', 
   await page.screenshot({ path: join(process.env.SCREENSHOT_DIR || dir, 'web-page.png'), fullPage: true });
 });
 
+// The charts: what the page received (the sealed "history" answer) drawn by
+// uPlot into canvases, and the hourly bars summing to energy p1sim sent.
+async function checkCharts(where, shot) {
+  await where.waitForSelector('#chart-hours canvas', { timeout: 15000 });
+  await where.waitForFunction(() => Number(document.getElementById('sum-hours').dataset.importWh) > 0, null, { timeout: 30000 });
+  const imported = Number(await where.getAttribute('#sum-hours', 'data-import-wh'));
+  const sent = readFileSync(simLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l).values.w_p);
+  // Energy per hour is the register's difference: the newest register p1sim
+  // sent minus the one of the first reading p1bridge took.
+  assert.ok(sent.some((last) => sent.includes(last - imported)), `${imported} Wh is no difference of two registers p1sim sent`);
+  for (const id of ['chart-live', 'chart-hours', 'chart-days', 'chart-months']) {
+    const inked = await where.evaluate((chart) => {
+      const canvas = document.querySelector(`#${chart} canvas`);
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) n += 1;
+      return { n, width: canvas.getBoundingClientRect().width };
+    }, id);
+    assert.ok(inked.n > 100, `${id}: only ${inked.n} pixels drawn`);
+    const viewport = where.viewportSize().width;
+    assert.ok(inked.width <= viewport, `${id}: ${inked.width} px wide in a ${viewport} px viewport`);
+  }
+  // Nothing wider than the screen (no sideways scrolling on a phone).
+  assert.ok(await where.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  assert.match(await where.textContent('#peaks-note'), /No quarter-hour peaks yet/);
+  if (shot) {
+    mkdirSync(process.env.SCREENSHOT_DIR || dir, { recursive: true });
+    await where.locator('#history').screenshot({ path: join(process.env.SCREENSHOT_DIR || dir, shot) });
+  }
+}
+
+test('the history charts render p1sim data on a phone and on a desktop screen', async () => {
+  await checkCharts(page, 'history-charts.png');
+  const desktop = await context.newPage();
+  await desktop.setViewportSize({ width: 1280, height: 900 });
+  await desktop.goto(`http://127.0.0.1:${webPort}/`);
+  await desktop.fill('#passkey', WEB_KEY);
+  await desktop.click('#login-form button[type=submit]');
+  await checkCharts(desktop, 'history-charts-desktop.png');
+  await desktop.close();
+});
+
+test('/api/v1/history is off unless [web] api is set, then gives the same series as plain JSON', async () => {
+  const reply = await fetch(`http://127.0.0.1:${webPort}/api/v1/history`);
+  assert.equal(reply.status, 404);
+  assert.match((await reply.json()).error, /api = true/);
+  // A second p1bridge with the API on, over a copy of the first one's history file.
+  const api = join(dir, 'api');
+  mkdirSync(join(api, 'queue'), { recursive: true });
+  for (const f of ['history.sqlite', 'history.sqlite-wal']) {
+    if (existsSync(join(dir, 'queue', f))) writeFileSync(join(api, 'queue', f), readFileSync(join(dir, 'queue', f)));
+  }
+  const port = await freePort();
+  const config = join(api, 'p1bridge.toml');
+  writeFileSync(config, `[mqtt]\nport = ${mqttPort}\npassword = "${MQTT_PASSWORD}"\n[web]\nbind = "127.0.0.1"\nport = ${port}\nkey = "${WEB_KEY}"\napi = true\n[queue]\ndir = "${join(api, 'queue')}"\n[[meter]]\nname = "house"\nsource = "${join(api, 'no-such-port')}"\nkey = "${METER_KEY}"\n`);
+  const child = start(P1BRIDGE, ['run', '--config', config], 'p1bridge-api');
+  try {
+    await waitForPort(port);
+    const answer = await fetch(`http://127.0.0.1:${port}/api/v1/history`);
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('content-type'), /application\/json/);
+    const text = await answer.text();
+    for (const secret of [METER_KEY, MQTT_PASSWORD, WEB_KEY]) assert.ok(!text.includes(secret), `${secret} in ${text}`);
+    const [meter] = JSON.parse(text).meters;
+    assert.equal(meter.meter, 'house');
+    assert.ok(meter.hours.length >= 1 && meter.hours.reduce((sum, h) => sum + h[1], 0) > 0, text);
+    assert.ok(meter.live.length > 0 && meter.days.length >= 1 && meter.months.length >= 1, text);
+  } finally {
+    await stop(child);
+  }
+});
+
 test('a changed setting is saved to the config file and shown after a reload', async () => {
   await page.fill('#f-mqtt_base', 'home/power');
   await page.click('#save');
@@ -149,6 +221,53 @@ test('an invalid value shows its error and changes nothing', async () => {
   await page.waitForSelector('#e-mqtt_port:has-text("expected a port number 1-65535")');
   assert.equal(await page.textContent('#save-status'), 'Not saved: please correct the marked fields.');
   assert.equal(readFileSync(configPath, 'utf8'), before);
+});
+
+test('the settings form: groups, help, a select, a switch and flags round-trip through the config file', async () => {
+  for (const group of ['mqtt', 'meter', 'web', 'integrations']) assert.equal(await page.isVisible(`#g-${group} legend`), true, group);
+  assert.equal(await page.isVisible('#g-wifi'), false);  // WiFi is the device's
+  assert.match(await page.textContent('#h-mqtt_host'), /broker/);
+  assert.equal(await page.evaluate(() => document.getElementById('f-serial_baud').tagName), 'SELECT');
+  assert.equal(await page.inputValue('#f-serial_baud'), '2400');
+  assert.equal(await page.getAttribute('#f-ha_discovery', 'role'), 'switch');
+  assert.equal(await page.isChecked('#f-ha_discovery'), true);
+  assert.equal(await page.isChecked('#f-message_mode-2'), true);  // JSON
+  assert.equal(await page.isChecked('#f-message_mode-1'), false);
+  await page.fill('#f-mqtt_port', '1883');  // the values the test before left refused
+  await page.fill('#f-mqtt_client_id', 'p1bridge');
+  await page.selectOption('#f-serial_baud', '9600');
+  await page.click('#f-ha_discovery');  // a tap turns it off
+  await page.check('#f-message_mode-1');
+  await page.click('#save');
+  await page.waitForSelector('#save-status:has-text("Saved. Restart")');
+  const saved = readFileSync(configPath, 'utf8');
+  assert.match(saved, /baud = 9600/);
+  assert.match(saved, /discovery = false/);
+  assert.match(saved, /modes = \[\s*['"]topics['"],\s*['"]json['"]\s*\]/);
+  await page.reload();
+  await login(WEB_KEY);
+  await page.waitForSelector('#f-serial_baud');
+  assert.equal(await page.inputValue('#f-serial_baud'), '9600');
+  assert.equal(await page.isChecked('#f-ha_discovery'), false);
+  assert.equal(await page.isChecked('#f-message_mode-1'), true);
+  // No flag at all is refused by the schema, with the field's own error.
+  await page.uncheck('#f-message_mode-1');
+  await page.uncheck('#f-message_mode-2');
+  await page.fill('#f-mqtt_port', 'port');
+  await page.click('#save');
+  await page.waitForSelector('#e-message_mode:has-text("expected 0, 1, 2 or a combination")');
+  assert.match(await page.textContent('#e-mqtt_port'), /expected a port number 1-65535/);
+  assert.equal(readFileSync(configPath, 'utf8'), saved);
+  // Back as the other tests expect it.
+  await page.fill('#f-mqtt_port', '1883');
+  await page.check('#f-message_mode-2');
+  await page.selectOption('#f-serial_baud', '2400');
+  await page.click('#f-ha_discovery');
+  await page.click('#save');
+  await page.waitForSelector('#save-status:has-text("Saved. Restart")');
+  assert.match(readFileSync(configPath, 'utf8'), /discovery = true/);
+  mkdirSync(process.env.SCREENSHOT_DIR || dir, { recursive: true });
+  await page.locator('#settings-form').screenshot({ path: join(process.env.SCREENSHOT_DIR || dir, 'settings-form.png') });
 });
 
 test('secrets never reach the browser, and an empty secret field keeps the stored one', async () => {

@@ -11,6 +11,17 @@ constexpr char kCtrlC = 0x03;
 constexpr char kCtrlD = 0x04;
 constexpr char kBackspace = 0x08;
 constexpr char kDelete = 0x7F;
+
+void print_span(TextOutput& out, Span<const char> text) {
+  char piece[32];
+  while (!text.empty()) {
+    size_t n = text.size() < sizeof piece - 1 ? text.size() : sizeof piece - 1;
+    std::memcpy(piece, text.data(), n);
+    piece[n] = '\0';
+    out.print(piece);
+    text = text.subspan(n);
+  }
+}
 }  // namespace
 
 void SetupWizard::print_settings(TextOutput& out, const Settings& settings, bool include_wifi) {
@@ -64,6 +75,18 @@ void SetupWizard::next_field() {
 void SetupWizard::prompt() {
   const SettingSpec& spec = setting_specs()[field_];
   out_.print(spec.label);
+  // A serial terminal has no switches: flags and on/off are typed as their
+  // digits, so the prompt names them ("(0 raw, 1 topics, 2 JSON)").
+  if (spec.option != nullptr && (spec.kind == SettingKind::kFlags || spec.kind == SettingKind::kBool)) {
+    SettingOption o;
+    for (size_t i = 0; spec.option(i, o); ++i) {
+      out_.print(i == 0 ? P1_TEXT(" (") : P1_TEXT(", "));
+      print_span(out_, o.value);
+      out_.print(P1_TEXT(" "));
+      print_span(out_, o.label);
+    }
+    out_.print(P1_TEXT(")"));
+  }
   out_.print(P1_TEXT(" ["));
   if (spec.kind == SettingKind::kSecret) {
     bool set = settings_.length(spec.id) > 0;

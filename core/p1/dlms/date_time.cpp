@@ -80,6 +80,14 @@ bool DlmsDateTime::parse_date(ByteSpan b, DlmsDateTime& out) {
 }
 
 bool DlmsDateTime::to_seconds(int64_t& out) const {
+  int64_t seconds = 0;
+  if (!to_local_seconds(seconds)) return false;
+  if (has_offset()) seconds += static_cast<int64_t>(deviation) * 60;  // local = UTC - deviation
+  out = seconds;
+  return true;
+}
+
+bool DlmsDateTime::to_local_seconds(int64_t& out) const {
   if (!has_date() || year < 2000 || hour > 23 || minute > 59 || second > 59) return false;
   if (status & kStatusInvalid) return false;
   // Days since 2000-01-01 (proleptic Gregorian; "days from civil").
@@ -90,9 +98,7 @@ bool DlmsDateTime::to_seconds(int64_t& out) const {
   int64_t doy = (153 * mp + 2) / 5 + day - 1;
   int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   int64_t days = era * 146097 + doe - 730425;  // 730425: days from 0000-03-01 to 2000-01-01
-  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  if (has_offset()) seconds += static_cast<int64_t>(deviation) * 60;  // local = UTC - deviation
-  out = seconds;
+  out = days * 86400 + hour * 3600 + minute * 60 + second;
   return true;
 }
 

@@ -49,6 +49,9 @@ struct DlmsDateTime {
   // False when the date or time is not fully specified or the clock status
   // says the time is invalid.
   bool to_seconds(int64_t& out) const;
+  // The meter's wall clock as seconds since 2000-01-01 00:00, the deviation
+  // ignored: what hours, days and months of its history align to.
+  bool to_local_seconds(int64_t& out) const;
 };
 
 }  // namespace p1

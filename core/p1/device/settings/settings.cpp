@@ -103,14 +103,53 @@ bool profile(Span<const char> v) {
   return false;
 }
 bool boolean(Span<const char> v) { return equals(v, "0") || equals(v, "1"); }
-bool baud(Span<const char> v) {
-  static const char* const kRates[] = {"300",   "600",   "1200",  "2400",   "4800",  "9600",
-                                       "19200", "38400", "57600", "115200", "230400"};
-  for (const char* r : kRates) {
-    if (equals(v, r)) return true;
+
+// ---- options: the values a select, a switch or a flag offers --------------
+
+// "value=label|value|...": a value without "=" is its own label. One text per
+// list, read by both the validator and the form, so they cannot disagree.
+bool listed_option(const char* list, size_t index, SettingOption& out) {
+  const char* p = list;
+  for (size_t i = 0; *p != '\0'; ++i) {
+    const char* end = p;
+    while (*end != '\0' && *end != '|') ++end;
+    if (i == index) {
+      const char* eq = p;
+      while (eq < end && *eq != '=') ++eq;
+      out.value = Span<const char>(p, static_cast<size_t>(eq - p));
+      out.label = eq < end ? Span<const char>(eq + 1, static_cast<size_t>(end - eq - 1)) : out.value;
+      return true;
+    }
+    p = *end == '|' ? end + 1 : end;
   }
   return false;
 }
+
+bool listed(const char* list, Span<const char> v) {
+  SettingOption o;
+  for (size_t i = 0; listed_option(list, i, o); ++i) {
+    if (o.value.size() == v.size() && std::memcmp(o.value.data(), v.data(), v.size()) == 0) return true;
+  }
+  return false;
+}
+
+constexpr char kBaudRates[] = "300|600|1200|2400|4800|9600|19200|38400|57600|115200|230400";
+constexpr char kModes[] = "0=raw|1=topics|2=JSON";
+constexpr char kOnOff[] = "1=on|0=off";
+
+bool baud_option(size_t i, SettingOption& o) { return listed_option(kBaudRates, i, o); }
+bool mode_option(size_t i, SettingOption& o) { return listed_option(kModes, i, o); }
+bool switch_option(size_t i, SettingOption& o) { return listed_option(kOnOff, i, o); }
+// "auto", then every body layout by name (the same table profile() checks).
+bool profile_option(size_t i, SettingOption& o) {
+  Span<const BodyLayout> layouts = body_layouts();
+  if (i > layouts.size()) return false;
+  const char* name = i == 0 ? "auto" : layouts[i - 1].name;
+  o.value = o.label = Span<const char>(name, std::strlen(name));
+  return true;
+}
+
+bool baud(Span<const char> v) { return listed(kBaudRates, v); }
 bool serial_format(Span<const char> v) {
   return v.size() == 3 && v[0] >= '5' && v[0] <= '8' && (v[1] == 'N' || v[1] == 'E' || v[1] == 'O') &&
          (v[2] == '1' || v[2] == '2');
@@ -165,45 +204,56 @@ size_t upper_case(Span<const char> v, CharSpan out) {
 }
 
 using K = SettingKind;
+using G = SettingGroup;
+using S = SettingScope;
+// Help texts are short on purpose: the ESP8266 keeps this table in RAM.
 constexpr SettingSpec kSpecs[] = {
-    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, SettingScope::kDevice},
+    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, S::kDevice,
+     G::kWifi, "The 2.4 GHz network to join", nullptr},
     {SettingId::kWifiPassword, "wifi_password", "WiFi password", K::kSecret, 63, "", "8 to 63 characters, or empty",
-     wifi_password, SettingScope::kDevice},
+     wifi_password, S::kDevice, G::kWifi, "Empty for an open network", nullptr},
     {SettingId::kMqttHost, "mqtt_host", "MQTT broker address", K::kText, 64, "127.0.0.1",
-     "a host name or IP address", host, SettingScope::kBoth},
-    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, SettingScope::kBoth},
+     "a host name or IP address", host, S::kBoth, G::kMqtt, "Where the broker runs", nullptr},
+    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, S::kBoth,
+     G::kMqtt, "1883 plain, usually 8883 with TLS", nullptr},
     {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 64, "[insecure]",
-     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, SettingScope::kBoth,
-     hex_without_separators},
+     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, S::kBoth, G::kMqtt,
+     "Pins the broker's TLS certificate", nullptr, hex_without_separators},
     {SettingId::kMqttUser, "mqtt_user", "MQTT user", K::kText, 32, "power-meter", "up to 32 characters", any_text,
-     SettingScope::kBoth},
+     S::kBoth, G::kMqtt, "As set up on the broker", nullptr},
     {SettingId::kMqttPassword, "mqtt_password", "MQTT password", K::kSecret, 64, "", "up to 64 characters", any_text,
-     SettingScope::kBoth},
+     S::kBoth, G::kMqtt, "As set up on the broker", nullptr},
     {SettingId::kMqttClientId, "mqtt_client_id", "MQTT client id", K::kText, 23, "p1bridge",
-     "1 to 23 letters, digits, - or _", client_id, SettingScope::kBoth},
+     "1 to 23 letters, digits, - or _", client_id, S::kBoth, G::kMqtt, "Unique on the broker", nullptr},
     {SettingId::kMqttBase, "mqtt_base", "MQTT base path", K::kText, 64, "smartmeter",
-     "a topic without + or # and without leading or trailing /", base_topic, SettingScope::kBoth},
-    {SettingId::kMessageMode, "message_mode", "Message mode (0 raw, 1 topics, 2 JSON)", K::kChoice, 3, "2",
-     "0, 1, 2 or a combination such as 12", message_mode, SettingScope::kBoth},
+     "a topic without + or # and without leading or trailing /", base_topic, S::kBoth, G::kMqtt,
+     "Topics begin with it: <base>/json", nullptr},
+    {SettingId::kMessageMode, "message_mode", "Message mode", K::kFlags, 3, "2",
+     "0, 1, 2 or a combination such as 12", message_mode, S::kBoth, G::kMqtt, "What each reading is published as",
+     mode_option},
     {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 64, "",
-     "8 to 64 printable characters (empty: generate one)", web_key, SettingScope::kBoth},
+     "8 to 64 printable characters (empty: generate one)", web_key, S::kBoth, G::kWeb, "The passkey of this page",
+     nullptr},
     {SettingId::kMeterKey, "meter_key", "Meter decryption key", K::kSecret, 32, "",
-     "32 hex digits (16 bytes) from the grid operator; spaces, : or - between pairs are fine", aes_key,
-     SettingScope::kBoth, hex_without_separators},
+     "32 hex digits (16 bytes) from the grid operator; spaces, : or - between pairs are fine", aes_key, S::kBoth,
+     G::kMeter, "From the grid operator's letter", nullptr, hex_without_separators},
     {SettingId::kAuthKey, "auth_key", "Meter authentication key", K::kSecret, 32, "",
-     "32 hex digits, or empty if the meter does not authenticate", aes_key, SettingScope::kBoth,
-     hex_without_separators},
+     "32 hex digits, or empty if the meter does not authenticate", aes_key, S::kBoth, G::kMeter,
+     "Only for meters that authenticate", nullptr, hex_without_separators},
     {SettingId::kMeterProfile, "meter_profile", "Meter profile", K::kChoice, 24, "auto",
-     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, SettingScope::kBoth},
-    {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery (1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
-     boolean, SettingScope::kBoth},
-    {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kNumber, 6, "2400",
-     "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200 or 230400", baud, SettingScope::kBoth},
+     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, S::kBoth, G::kMeter,
+     "auto recognises the layout", profile_option},
+    {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery", K::kBool, 1, "1", "1 or 0", boolean, S::kBoth,
+     G::kIntegrations, "Announce the sensors to Home Assistant", switch_option},
+    {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kChoice, 6, "2400",
+     "a standard rate such as 2400 or 115200", baud, S::kBoth, G::kMeter, "2400 M-Bus, 9600 infrared, 115200 P1",
+     baud_option},
     {SettingId::kSerialFormat, "serial_format", "Serial format", K::kText, 3, "8E1",
-     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, SettingScope::kBoth, upper_case},
+     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, S::kBoth, G::kMeter,
+     "8E1 M-Bus, 8N1 infrared and P1", nullptr, upper_case},
     {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
-     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", serial_port,
-     SettingScope::kHost},
+     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", serial_port, S::kHost,
+     G::kMeter, nullptr, nullptr},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
 
@@ -236,6 +286,17 @@ const SettingSpec* find_setting(Span<const char> key) {
     if (equals(key, s.key)) return &s;
   }
   return nullptr;
+}
+
+const char* group_name(SettingGroup group) {
+  switch (group) {
+    case SettingGroup::kWifi: return "wifi";
+    case SettingGroup::kMqtt: return "mqtt";
+    case SettingGroup::kMeter: return "meter";
+    case SettingGroup::kWeb: return "web";
+    case SettingGroup::kIntegrations: return "integrations";
+  }
+  return "other";
 }
 
 bool setting_is_secret(SettingId id) { return setting_spec(id).kind == SettingKind::kSecret; }

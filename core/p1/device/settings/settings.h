@@ -36,7 +36,19 @@ enum class SettingId : uint8_t {
 };
 constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kCount);
 
-enum class SettingKind : uint8_t { kText, kSecret, kNumber, kChoice, kBool };
+// How the page shows a setting: kChoice is a select of option() values,
+// kFlags a set of options each on or off (the value is their digits, in
+// order), kBool a switch (option 0 is "on", option 1 "off").
+enum class SettingKind : uint8_t { kText, kSecret, kNumber, kChoice, kFlags, kBool };
+// The groups of the settings form, in the order it shows them.
+enum class SettingGroup : uint8_t { kWifi, kMqtt, kMeter, kWeb, kIntegrations };
+const char* group_name(SettingGroup group);  // "wifi", "mqtt", ...
+
+// One allowed value of a select, a switch or a flag, and what the page calls it.
+struct SettingOption {
+  Span<const char> value;
+  Span<const char> label;
+};
 // Where a setting applies: WiFi only on the device, the meter's port only on Linux.
 enum class SettingScope : uint8_t { kBoth, kDevice, kHost };
 
@@ -52,6 +64,11 @@ struct SettingSpec {
   const char* expected;  // shown when a value is refused
   bool (*valid)(Span<const char> value);  // on the normalised value
   SettingScope scope;
+  SettingGroup group;
+  const char* help;  // one short sentence for the form (kept short: the device holds it in RAM)
+  // The i-th allowed value (kChoice, kFlags, kBool); false past the last.
+  // nullptr for free text.
+  bool (*option)(size_t index, SettingOption& out);
   // Canonical spelling (keys: 32 upper-case hex digits without separators);
   // nullptr when the value is stored as given. Writes at most `out.size()`
   // chars and returns the length, or SIZE_MAX when it does not fit.

@@ -166,6 +166,11 @@ bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& r
     out.put("{\"ok\":true}");
   } else if (equals(op, "values")) {
     backend_.write_values(out);
+  } else if (equals(op, "history")) {
+    uint64_t meter = 0;
+    int meter_token = request.find(0, "meter");
+    if (meter_token >= 0 && !request.unsigned_number(meter_token, meter)) meter = UINT32_MAX;
+    backend_.write_history(out, static_cast<size_t>(meter));
   } else if (equals(op, "settings")) {
     write_settings(out);
   } else if (equals(op, "save")) {
@@ -196,6 +201,38 @@ bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& r
   return true;
 }
 
+namespace {
+const char* kind_name(SettingKind kind) {
+  switch (kind) {
+    case SettingKind::kText: return "text";
+    case SettingKind::kSecret: return "secret";
+    case SettingKind::kNumber: return "number";
+    case SettingKind::kChoice: return "select";
+    case SettingKind::kFlags: return "flags";
+    case SettingKind::kBool: return "switch";
+  }
+  return "text";
+}
+
+// [["0","raw"],"2400",...]: a value that is its own label goes alone.
+void put_options(TextBuffer& out, const SettingSpec& spec) {
+  out.put('[');
+  SettingOption o;
+  for (size_t i = 0; spec.option(i, o); ++i) {
+    if (i > 0) out.put(',');
+    bool same = o.label.data() == o.value.data() && o.label.size() == o.value.size();
+    if (!same) out.put('[');
+    put_json_string(out, o.value);
+    if (!same) {
+      out.put(',');
+      put_json_string(out, o.label);
+      out.put(']');
+    }
+  }
+  out.put(']');
+}
+}  // namespace
+
 void SealedCalls::write_settings(TextBuffer& out) {
   const Settings& settings = backend_.settings();
   bool device = backend_.is_device();
@@ -212,10 +249,20 @@ void SealedCalls::write_settings(TextBuffer& out) {
     put_json_string(out, spec.key);
     put_json_key(out, "label", first);
     put_json_string(out, spec.label);
-    put_json_key(out, "secret", first);
-    put_json_bool(out, secret);
-    put_json_key(out, "expected", first);
-    put_json_string(out, spec.expected);
+    put_json_key(out, "kind", first);
+    put_json_string(out, kind_name(spec.kind));
+    put_json_key(out, "group", first);
+    put_json_string(out, group_name(spec.group));
+    if (spec.help != nullptr) {
+      put_json_key(out, "help", first);
+      put_json_string(out, spec.help);
+    }
+    if (spec.option != nullptr) {
+      put_json_key(out, "options", first);
+      put_options(out, spec);
+    }
+    // What a value must look like comes with a refusal (write_save), not
+    // here: the form is the device's largest answer.
     // Secrets never leave: only whether one is set.
     if (secret) {
       put_json_key(out, "set", first);

@@ -19,6 +19,14 @@ class WebBackend {
  public:
   // {"meters":[{"name":..,"base":..,"reading":{..}|null,"status":{..}|null}]}
   virtual void write_values(TextBuffer& out) = 0;
+  // The "history" call: {"meter":..,"live":[[t,W]..],"hours":[[start,Wh in,Wh out]..],"days":..,
+  // "months":..,"peaks":[[day,W,at,complete]..]} of meter `index` (times in
+  // the meter's wall clock, p1/history/history_sample.h). The device keeps
+  // no history yet.
+  virtual void write_history(TextBuffer& out, size_t index) {
+    (void)index;
+    out.put("{\"error\":\"no history here yet\"}");
+  }
   // The settings the page shows (the first meter's on Linux).
   virtual const Settings& settings() = 0;
   virtual bool is_device() const = 0;
