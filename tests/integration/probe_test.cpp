@@ -117,7 +117,7 @@ TEST(Probe, IdentifiesEveryFamilyAtItsLineSetting) {
       {"ksm-west", "2400-8E1", "2400 8E1", "TINETZ, Salzburg, Vorarlberg, IKB"},
       {"wiener-netze", "9600-8N1", "9600 8N1", "Wiener Netze (AM550, E450)"},
       {"netz-burgenland", "9600-8N1", "9600 8N1", "Netz Burgenland (E450)"},
-      {"e450-gbt", "9600-8N1", "9600 8N1", "Landis+Gyr E450, Kamstrup"},
+      {"e450-gbt", "9600-8N1", "9600 8N1", "Landis+Gyr E450"},
       {"kaernten-netz", "115200-8N1", "115200 8N1", "Kärnten Netz, Wels"},
       {"steiermark", "115200-8N1", "115200 8N1", ""},
   };

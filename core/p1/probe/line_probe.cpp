@@ -146,11 +146,12 @@ const MeterHint kHints[] P1_FLASH_DATA = {
 
 void describe_operator(const LineObservation& s, const LineSetting& setting, TextBuffer& out) {
   if (s.layout != nullptr && s.layout[0] != '\0') {
-    if (const BodyLayout* layout = find_body_layout(s.layout)) {
-      // The layout table names the operators in front of its colon.
-      const char* d = layout->description;
-      const char* colon = std::strchr(d, ':');
-      out.put(d, colon ? static_cast<size_t>(colon - d) : std::strlen(d));
+    const BodyLayout* layout = find_body_layout(s.layout);
+    // An operator's layout names the operators in front of its colon; the
+    // generic ones (flat lists, push lists) name none: then the manufacturer.
+    const char* colon = layout != nullptr ? std::strchr(layout->description, ':') : nullptr;
+    if (colon != nullptr) {
+      out.put(layout->description, static_cast<size_t>(colon - layout->description));
       return;
     }
   }
