@@ -1,7 +1,10 @@
 // Builds the page into one self-contained, gzip-compressed HTML file, and (if
 // asked) a C++ header embedding it as a byte array:
-//   node build.mjs [path/to/web_assets.h]
-// Output: dist/index.html.gz. Both are generated; never edit them by hand.
+//   node build.mjs [--device] [path/to/web_assets.h]
+// --device: the firmware's page, without the history charts and their chart
+// library (src/charts_device.js stands in for src/charts.js): the device
+// keeps no history and its flash image has no room for it.
+// Output: dist/index.html.gz (dist/index-device.html.gz). Both are generated; never edit them by hand.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +12,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const device = args.includes('--device');
+const withoutCharts = {
+  name: 'device-charts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/charts\.js$/ }, () => ({ path: join(here, 'src/charts_device.js') }));
+  },
+};
 const bundle = await build({
   entryPoints: [join(here, 'src/app.js')],
   bundle: true,
@@ -17,19 +28,20 @@ const bundle = await build({
   target: ['es2020'],
   write: false,
   legalComments: 'none',
+  plugins: device ? [withoutCharts] : [],
 });
 const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
 // uPlot's own stylesheet first, so the page's rules can refine it.
-const css = [join(here, 'node_modules/uplot/dist/uPlot.min.css'), join(here, 'src/style.css')]
+const css = [...(device ? [] : [join(here, 'node_modules/uplot/dist/uPlot.min.css')]), join(here, 'src/style.css')]
   .map((f) => readFileSync(f, 'utf8')).join('\n').replace(/\s*\n\s*/g, ' ');
 const html = readFileSync(join(here, 'src/index.html'), 'utf8')
   .replace('/*CSS*/', () => css)
   .replace('/*JS*/', () => js);
 const gz = gzipSync(Buffer.from(html), { level: 9 });
 mkdirSync(join(here, 'dist'), { recursive: true });
-writeFileSync(join(here, 'dist/index.html.gz'), gz);
+writeFileSync(join(here, device ? 'dist/index-device.html.gz' : 'dist/index.html.gz'), gz);
 
-const header = process.argv[2];
+const header = args.find((a) => !a.startsWith('--'));
 if (header) {
   const lines = [];
   for (let i = 0; i < gz.length; i += 20) lines.push('  ' + Array.from(gz.subarray(i, i + 20), (b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ') + ',');
@@ -54,4 +66,4 @@ constexpr size_t kIndexHtmlGzSize = sizeof kIndexHtmlGz;
 }  // namespace p1web
 `);
 }
-console.log(`web: ${html.length} bytes of HTML, ${gz.length} gzip-compressed`);
+console.log(`web${device ? ' (device)' : ''}: ${html.length} bytes of HTML, ${gz.length} gzip-compressed`);
