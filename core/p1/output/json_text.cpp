@@ -6,9 +6,11 @@
 
 namespace p1 {
 
-void put_json_string(TextBuffer& out, Span<const char> text) {
+namespace {
+
+// The text's characters, escaped, without the quotes.
+void put_json_escaped(TextBuffer& out, Span<const char> text) {
   static const char kHex[] = "0123456789abcdef";
-  out.put('"');
   size_t run = 0;  // plain characters are copied in blocks
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
@@ -29,10 +31,37 @@ void put_json_string(TextBuffer& out, Span<const char> text) {
     }
   }
   out.put(text.data() + run, text.size() - run);
+}
+
+}  // namespace
+
+void put_json_string(TextBuffer& out, Span<const char> text) {
+  out.put('"');
+  put_json_escaped(out, text);
+  out.put('"');
+}
+
+void put_json_string(TextBuffer& out, FlashText text) {
+  char piece[32];
+  out.put('"');
+  for (size_t at = 0;;) {
+    size_t n = 0;
+    for (char c; n < sizeof piece && (c = text.at(at + n)) != '\0'; ++n) piece[n] = c;
+    if (n == 0) break;
+    put_json_escaped(out, Span<const char>(piece, n));
+    at += n;
+  }
   out.put('"');
 }
 
 void put_json_string(TextBuffer& out, const char* text) { put_json_string(out, Span<const char>(text, std::strlen(text))); }
+
+void put_json_key(TextBuffer& out, FlashText key, bool& first) {
+  if (!first) out.put(',');
+  first = false;
+  put_json_string(out, key);
+  out.put(':');
+}
 
 void put_json_key(TextBuffer& out, const char* key, bool& first) {
   if (!first) out.put(',');

@@ -14,6 +14,9 @@ void put_json_string(TextBuffer& out, Span<const char> text);
 void put_json_string(TextBuffer& out, const char* text);
 // ,"key": (the comma unless `first`; `first` becomes false).
 void put_json_key(TextBuffer& out, const char* key, bool& first);
+// Constant text (flash on the device): copied out in pieces, then escaped.
+void put_json_string(TextBuffer& out, FlashText text);
+void put_json_key(TextBuffer& out, FlashText key, bool& first);
 void put_json_uint(TextBuffer& out, uint64_t value);
 void put_json_bool(TextBuffer& out, bool value);
 

@@ -19,11 +19,6 @@ bool hex_field(const JsonObjectReader& reader, const char* key, uint8_t* out, si
   return parse_hex_exact(reader.raw(token), MutableByteSpan(out, n));
 }
 
-bool equals(Span<const char> a, const char* b) {
-  size_t n = std::strlen(b);
-  return a.size() == n && std::memcmp(a.data(), b, n) == 0;
-}
-
 void put_hex(TextBuffer& out, ByteSpan bytes) {
   char* p = out.reserve(bytes.size() * 2);
   if (p == nullptr) return;
@@ -33,14 +28,14 @@ void put_hex(TextBuffer& out, ByteSpan bytes) {
 
 }  // namespace
 
-SealedCalls::Reply SealedCalls::fail(int status, const char* message, uint32_t retry_after_s) {
+SealedCalls::Reply SealedCalls::fail(int status, FlashText message, uint32_t retry_after_s) {
   TextBuffer text(CharSpan(text_, sizeof text_));
   bool first = true;
   text.put('{');
-  put_json_key(text, "error", first);
+  put_json_key(text, P1_TEXT("error"), first);
   put_json_string(text, message);
   if (retry_after_s > 0) {
-    put_json_key(text, "retry_after", first);
+    put_json_key(text, P1_TEXT("retry_after"), first);
     put_json_uint(text, retry_after_s);
   }
   text.put('}');
@@ -57,13 +52,13 @@ SealedCalls::Reply SealedCalls::nonce(uint32_t client, uint32_t now_ms) {
   uint8_t nonce[kNonceSize];
   nonces_.issue(random_, client, now_ms, nonce);
   TextBuffer text(CharSpan(text_, sizeof text_));
-  text.put("{\"nonce\":\"");
+  text.put(P1_TEXT("{\"nonce\":\""));
   put_hex(text, ByteSpan(nonce, sizeof nonce));
   // The salt of the page's PBKDF2: the page derives K once per salt (a login,
   // or a restart of this program, which draws a new one).
-  text.put("\",\"kdf_salt\":\"");
+  text.put(P1_TEXT("\",\"kdf_salt\":\""));
   put_hex(text, ByteSpan(box_.kdf_salt(), kKdfSaltSize));
-  text.put("\"}");
+  text.put(P1_TEXT("\"}"));
   sealed_ = ByteSpan();
   text_len_ = text.size();
   Reply reply;
@@ -107,32 +102,32 @@ void SealedCalls::send(ReplyWriter& writer) const {
 
 SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan body, MutableByteSpan scratch,
                                      Settings& updated) {
-  if (!box_.has_passkey()) return fail(403, "no passkey is set: the page is disabled");
-  if (body.size() > kMaxRequest * 2 + kEnvelopeOverhead) return fail(413, "request too large");
+  if (!box_.has_passkey()) return fail(403, P1_TEXT("no passkey is set: the page is disabled"));
+  if (body.size() > kMaxRequest * 2 + kEnvelopeOverhead) return fail(413, P1_TEXT("request too large"));
   JsonToken envelope_tokens[16];
   JsonObjectReader envelope(body, Span<JsonToken>(envelope_tokens));
   uint8_t nonce[kNonceSize], salt[kSaltSize], iv[WebCrypto::kIvSize], tag[WebCrypto::kTagSize];
   if (!envelope.parse() || !hex_field(envelope, "nonce", nonce, sizeof nonce) ||
       !hex_field(envelope, "salt", salt, sizeof salt) || !hex_field(envelope, "iv", iv, sizeof iv) ||
       !hex_field(envelope, "tag", tag, sizeof tag)) {
-    return fail(400, "malformed request");
+    return fail(400, P1_TEXT("malformed request"));
   }
   int data_token = envelope.find(0, "data");
   Span<const char> data_hex = envelope.raw(data_token);
   if (!envelope.is_string(data_token) || data_hex.size() % 2 != 0 || data_hex.size() / 2 > kMaxRequest) {
-    return fail(400, "malformed request");
+    return fail(400, P1_TEXT("malformed request"));
   }
   // Decoded in place: each byte lands before the digits still to be read.
   size_t data_len = data_hex.size() / 2;
   MutableByteSpan data(reinterpret_cast<uint8_t*>(const_cast<char*>(data_hex.data())), data_len);
-  if (!parse_hex_exact(data_hex, data)) return fail(400, "malformed request");
+  if (!parse_hex_exact(data_hex, data)) return fail(400, P1_TEXT("malformed request"));
 
   uint32_t retry_ms = 0;
-  if (!limiter_.allowed(client, now_ms, retry_ms)) return fail(429, "too many wrong passkeys; wait", (retry_ms + 999) / 1000);
-  if (!nonces_.valid(nonce, client, now_ms)) return fail(403, "expired or reused request");
+  if (!limiter_.allowed(client, now_ms, retry_ms)) return fail(429, P1_TEXT("too many wrong passkeys; wait"), (retry_ms + 999) / 1000);
+  if (!nonces_.valid(nonce, client, now_ms)) return fail(403, P1_TEXT("expired or reused request"));
   if (!box_.open(salt, iv, ByteSpan(nonce, sizeof nonce), data, tag)) {
     limiter_.failure(client, now_ms);
-    return fail(403, "wrong passkey");
+    return fail(403, P1_TEXT("wrong passkey"));
   }
   // Used up only now: a request without the passkey cannot fill the memory
   // of used nonces (and gains nothing by reusing one: each try counts).
@@ -143,11 +138,11 @@ SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan 
   JsonObjectReader request(Span<const char>(reinterpret_cast<const char*>(data.data()), data.size()),
                            Span<JsonToken>(request_tokens));
   int op_token = -1;
-  if (!request.parse() || !request.is_string(op_token = request.find(0, "op"))) return fail(400, "malformed request");
+  if (!request.parse() || !request.is_string(op_token = request.find(0, "op"))) return fail(400, P1_TEXT("malformed request"));
   TextBuffer plain(CharSpan(reinterpret_cast<char*>(scratch.data()), scratch.size()));
   Span<const char> op = request.raw(op_token);
-  if (!answer(op.data(), op.size(), request, plain, updated)) return fail(400, "unknown operation");
-  if (plain.overflow()) return fail(500, "reply too large for this device");
+  if (!answer(op.data(), op.size(), request, plain, updated)) return fail(400, P1_TEXT("unknown operation"));
+  if (plain.overflow()) return fail(500, P1_TEXT("reply too large for this device"));
 
   MutableByteSpan sealed(scratch.data(), plain.size());
   box_.seal(ByteSpan(nonce, sizeof nonce), sealed, salt_, iv_, tag_);
@@ -161,21 +156,21 @@ SealedCalls::Reply SealedCalls::call(uint32_t client, uint32_t now_ms, CharSpan 
 bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& request, TextBuffer& out,
                          Settings& updated) {
   Span<const char> op(op_text, op_len);
-  if (equals(op, "login") || equals(op, "restart")) {
-    if (equals(op, "restart")) backend_.request_restart();
-    out.put("{\"ok\":true}");
-  } else if (equals(op, "values")) {
+  if (P1_TEXT("login").equals(op) || P1_TEXT("restart").equals(op)) {
+    if (P1_TEXT("restart").equals(op)) backend_.request_restart();
+    out.put(P1_TEXT("{\"ok\":true}"));
+  } else if (P1_TEXT("values").equals(op)) {
     backend_.write_values(out);
-  } else if (equals(op, "history")) {
+  } else if (P1_TEXT("history").equals(op)) {
     uint64_t meter = 0;
     int meter_token = request.find(0, "meter");
     if (meter_token >= 0 && !request.unsigned_number(meter_token, meter)) meter = UINT32_MAX;
     backend_.write_history(out, static_cast<size_t>(meter));
-  } else if (equals(op, "settings")) {
+  } else if (P1_TEXT("settings").equals(op)) {
     write_settings(out);
-  } else if (equals(op, "save")) {
+  } else if (P1_TEXT("save").equals(op)) {
     write_save(request, out, updated);
-  } else if (equals(op, "ota_begin")) {
+  } else if (P1_TEXT("ota_begin").equals(op)) {
     uint8_t sha256[32];
     uint64_t size = 0;
     int sha_token = request.find(0, "sha256");
@@ -188,10 +183,10 @@ bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& r
     bool first = true;
     out.put('{');
     if (error != nullptr) {
-      put_json_key(out, "error", first);
+      put_json_key(out, P1_TEXT("error"), first);
       put_json_string(out, error);
     } else {
-      put_json_key(out, "token", first);
+      put_json_key(out, P1_TEXT("token"), first);
       put_json_string(out, token);
     }
     out.put('}');
@@ -202,16 +197,16 @@ bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& r
 }
 
 namespace {
-const char* kind_name(SettingKind kind) {
+FlashText kind_name(SettingKind kind) {
   switch (kind) {
-    case SettingKind::kText: return "text";
-    case SettingKind::kSecret: return "secret";
-    case SettingKind::kNumber: return "number";
-    case SettingKind::kChoice: return "select";
-    case SettingKind::kFlags: return "flags";
-    case SettingKind::kBool: return "switch";
+    case SettingKind::kText: return P1_TEXT("text");
+    case SettingKind::kSecret: return P1_TEXT("secret");
+    case SettingKind::kNumber: return P1_TEXT("number");
+    case SettingKind::kChoice: return P1_TEXT("select");
+    case SettingKind::kFlags: return P1_TEXT("flags");
+    case SettingKind::kBool: return P1_TEXT("switch");
   }
-  return "text";
+  return P1_TEXT("text");
 }
 
 // [["0","raw"],"2400",...]: a value that is its own label goes alone.
@@ -236,7 +231,7 @@ void put_options(TextBuffer& out, const SettingSpec& spec) {
 void SealedCalls::write_settings(TextBuffer& out) {
   const Settings& settings = backend_.settings();
   bool device = backend_.is_device();
-  out.put("{\"fields\":[");
+  out.put(P1_TEXT("{\"fields\":["));
   bool first_field = true;
   for (const SettingSpec& spec : setting_specs()) {
     if (!spec.applies(device)) continue;
@@ -245,41 +240,41 @@ void SealedCalls::write_settings(TextBuffer& out) {
     bool first = true;
     bool secret = spec.kind == SettingKind::kSecret;
     out.put('{');
-    put_json_key(out, "key", first);
+    put_json_key(out, P1_TEXT("key"), first);
     put_json_string(out, spec.key);
-    put_json_key(out, "label", first);
+    put_json_key(out, P1_TEXT("label"), first);
     put_json_string(out, spec.label);
-    put_json_key(out, "kind", first);
+    put_json_key(out, P1_TEXT("kind"), first);
     put_json_string(out, kind_name(spec.kind));
-    put_json_key(out, "group", first);
+    put_json_key(out, P1_TEXT("group"), first);
     put_json_string(out, group_name(spec.group));
     if (spec.help != nullptr) {
-      put_json_key(out, "help", first);
+      put_json_key(out, P1_TEXT("help"), first);
       put_json_string(out, spec.help);
     }
     if (spec.option != nullptr) {
-      put_json_key(out, "options", first);
+      put_json_key(out, P1_TEXT("options"), first);
       put_options(out, spec);
     }
     // What a value must look like comes with a refusal (write_save), not
     // here: the form is the device's largest answer.
     // Secrets never leave: only whether one is set.
     if (secret) {
-      put_json_key(out, "set", first);
+      put_json_key(out, P1_TEXT("set"), first);
       put_json_bool(out, settings.length(spec.id) > 0);
     } else {
-      put_json_key(out, "value", first);
+      put_json_key(out, P1_TEXT("value"), first);
       put_json_string(out, settings.get(spec.id));
     }
     out.put('}');
   }
-  out.put("],\"can_save\":");
+  out.put(P1_TEXT("],\"can_save\":"));
   put_json_bool(out, backend_.save_unavailable() == nullptr);
   if (const char* why = backend_.save_unavailable()) {
-    out.put(",\"save_unavailable\":");
+    out.put(P1_TEXT(",\"save_unavailable\":"));
     put_json_string(out, why);
   }
-  out.put(",\"ota\":");
+  out.put(P1_TEXT(",\"ota\":"));
   put_json_bool(out, device);
   out.put('}');
 }
@@ -290,7 +285,7 @@ void SealedCalls::write_save(JsonObjectReader& request, TextBuffer& out, Setting
   updated = shown;
   bool first = true;
   bool any_error = false;
-  out.put("{\"errors\":{");
+  out.put(P1_TEXT("{\"errors\":{"));
   auto error = [&](Span<const char> key, const char* prefix, const char* message) {
     if (!first) out.put(',');
     first = false;
@@ -330,7 +325,7 @@ void SealedCalls::write_save(JsonObjectReader& request, TextBuffer& out, Setting
     if (failure != nullptr) error(Span<const char>("_", 1), "", failure);
   }
   out.put('}');
-  if (!any_error) out.put(",\"saved\":true,\"restart_needed\":true");
+  if (!any_error) out.put(P1_TEXT(",\"saved\":true,\"restart_needed\":true"));
   out.put('}');
 }
 

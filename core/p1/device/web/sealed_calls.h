@@ -91,7 +91,7 @@ class SealedCalls {
   void send(ReplyWriter& writer) const;
 
  private:
-  Reply fail(int status, const char* message, uint32_t retry_after_s = 0);
+  Reply fail(int status, FlashText message, uint32_t retry_after_s = 0);
   bool answer(const char* op, size_t op_len, class JsonObjectReader& request, TextBuffer& plain, Settings& updated);
   void write_settings(TextBuffer& out);
   void write_save(class JsonObjectReader& request, TextBuffer& out, Settings& updated);
