@@ -401,7 +401,7 @@ std::string MeterRunner::status_line() const {
   std::string line = "meter " + meter_.name + ":";
   const char* separator = " ";
   for (const p1::CounterField& c : p1::counter_fields()) {
-    line += separator + std::to_string(stream_.counters().*c.member) + " " + c.name;
+    line += separator + std::to_string(stream_.counters().*c.member) + " " + c.name().host_string();
     separator = ", ";
   }
   return line;

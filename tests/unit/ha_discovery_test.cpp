@@ -103,7 +103,7 @@ TEST(HaDiscovery, StatusCountersAreDisabledDiagnosticSensors) {
   ASSERT_EQ(p1::status_sensor_count(), p1::counter_fields().size());
   std::set<std::string> topics, ids;
   for (size_t i = 0; i < p1::status_sensor_count(); ++i) {
-    const char* name = p1::counter_fields()[i].name;
+    const char* name = p1::counter_fields()[i].name().host_string();
     char topic[256], payload[2048];
     auto tn = p1::format_status_discovery_topic(t, i, p1::CharSpan(topic, sizeof topic));
     auto pn = p1::format_status_discovery_config(t, i, p1::CharSpan(payload, sizeof payload));

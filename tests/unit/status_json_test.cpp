@@ -36,7 +36,7 @@ TEST(StatusJson, EveryCounterByNameAndStringsEscaped) {
   EXPECT_EQ(j["dropped"], 1);
   EXPECT_EQ(j["free_heap"], 40000);
   EXPECT_EQ(j["min_free_heap"], 31000);
-  for (const p1::CounterField& c : p1::counter_fields()) EXPECT_TRUE(j.contains(c.name)) << c.name;
+  for (const p1::CounterField& c : p1::counter_fields()) EXPECT_TRUE(j.contains(c.name().host_string())) << c.name().host_string();
 }
 
 TEST(StatusJson, TooSmallABufferIsAnErrorNotATruncatedPayload) {

@@ -199,14 +199,17 @@ size_t status_sensor_count() { return counter_fields().size(); }
 Result<size_t> format_status_discovery_topic(const DiscoveryTarget& t, size_t counter, CharSpan buffer) {
   if (counter >= counter_fields().size()) return Error::kOutputTooSmall;
   TextBuffer out(buffer);
-  put_topic(out, t, "status_", counter_fields()[counter].name);
+  char name[sizeof(CounterField::name_text)];
+  counter_fields()[counter].name().copy(CharSpan(name, sizeof name));
+  put_topic(out, t, "status_", name);
   if (out.overflow()) return Error::kOutputTooSmall;
   return out.size();
 }
 
 Result<size_t> format_status_discovery_config(const DiscoveryTarget& t, size_t counter, CharSpan buffer) {
   if (counter >= counter_fields().size()) return Error::kOutputTooSmall;
-  const char* name = counter_fields()[counter].name;
+  char name[sizeof(CounterField::name_text)];
+  counter_fields()[counter].name().copy(CharSpan(name, sizeof name));
   TextBuffer out(buffer);
   // "frame_counter_gaps" -> "Frame counter gaps"
   out.put("{\"name\":\"");

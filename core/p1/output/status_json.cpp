@@ -6,7 +6,7 @@
 namespace p1 {
 
 namespace {
-const CounterField kCounters[] = {
+const CounterField kCounters[] P1_FLASH_DATA = {
     {"bytes", &StreamCounters::bytes},
     {"skipped_bytes", &StreamCounters::skipped_bytes},
     {"frames", &StreamCounters::frames},
@@ -31,33 +31,33 @@ Result<size_t> format_status(const StatusReport& r, CharSpan buffer) {
   bool first = true;
   out.put('{');
   if (r.meter != nullptr) {
-    put_json_key(out, "meter", first);
+    put_json_key(out, P1_TEXT("meter"), first);
     put_json_string(out, r.meter);
   }
   if (r.source != nullptr) {
-    put_json_key(out, "source", first);
+    put_json_key(out, P1_TEXT("source"), first);
     put_json_string(out, r.source);
-    put_json_key(out, "connected", first);
+    put_json_key(out, P1_TEXT("connected"), first);
     put_json_bool(out, r.connected);
   }
   if (r.counters != nullptr) {
     for (const CounterField& c : kCounters) {
-      put_json_key(out, c.name, first);
+      put_json_key(out, c.name(), first);
       put_json_uint(out, r.counters->*c.member);
     }
   }
-  put_json_key(out, "queued", first);
+  put_json_key(out, P1_TEXT("queued"), first);
   put_json_uint(out, r.queued);
-  put_json_key(out, "queue", first);
+  put_json_key(out, P1_TEXT("queue"), first);
   put_json_uint(out, r.queue);
-  put_json_key(out, "published", first);
+  put_json_key(out, P1_TEXT("published"), first);
   put_json_uint(out, r.published);
-  put_json_key(out, "dropped", first);
+  put_json_key(out, P1_TEXT("dropped"), first);
   put_json_uint(out, r.dropped);
   if (r.has_heap) {
-    put_json_key(out, "free_heap", first);
+    put_json_key(out, P1_TEXT("free_heap"), first);
     put_json_uint(out, r.free_heap);
-    put_json_key(out, "min_free_heap", first);
+    put_json_key(out, P1_TEXT("min_free_heap"), first);
     put_json_uint(out, r.min_free_heap);
   }
   out.put('}');

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "p1/base/flash_text.h"
 #include "p1/base/result.h"
 #include "p1/base/span.h"
 #include "p1/pipeline/stream_counters.h"
@@ -26,9 +27,11 @@ struct StatusReport {
 };
 
 // The counters by name, in order, for status lines and tests.
+// The table is in flash on the device (words and text only: read through name()).
 struct CounterField {
-  const char* name;
+  char name_text[24];
   uint32_t StreamCounters::*member;
+  FlashText name() const { return FlashText(name_text); }
 };
 Span<const CounterField> counter_fields();
 
