@@ -26,10 +26,16 @@ class WebState {
   // {"meters":[...]} as the page's "values" call answers, from the JSON
   // texts the run loop published (no parse, no re-serialisation).
   std::string values_json() const;
+  // The JSON API's figures (counters without the source, demand payload).
+  void update_api(size_t index, const std::string& counters_json, const std::string& demand_json);
+  // {"meters":[{"name","reading","counters","demand"}]}: GET /api/v1/values.
+  // No setting but the meter's name, no secret.
+  std::string api_values_json() const;
 
  private:
   struct Meter {
     std::string name, base, reading, status;
+    std::string counters, demand;
   };
   mutable std::mutex mutex_;
   std::vector<Meter> meters_;
@@ -45,6 +51,7 @@ class WebServer {
   bool restart_requested() const { return restart_.load(); }
 
  private:
+  std::string listen();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> restart_{false};

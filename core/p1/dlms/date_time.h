@@ -49,6 +49,10 @@ struct DlmsDateTime {
   // False when the date or time is not fully specified or the clock status
   // says the time is invalid.
   bool to_seconds(int64_t& out) const;
+  // The inverse of to_seconds: `seconds` since 2000 (UTC when `deviation` is
+  // specified, else local time) as the meter's local date and time with that
+  // deviation; hundredths 0, clock status 0.
+  static DlmsDateTime from_seconds(int64_t seconds, int16_t deviation);
 };
 
 }  // namespace p1
