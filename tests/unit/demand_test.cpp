@@ -439,7 +439,12 @@ TEST(DemandJson, FreshStateIsAllNullAndEveryFieldIsAKey) {
   n = p1::format_demand_json(d, p1::CharSpan(out, sizeof out));
   ASSERT_TRUE(n);
   nlohmann::json j = nlohmann::json::parse(std::string(out, *n));
-  for (const p1::DemandField& field : p1::demand_fields()) EXPECT_TRUE(j.contains(field.key)) << field.key;
+  for (const p1::DemandField& field : p1::demand_fields()) {
+    char key[64];
+    p1::TextBuffer b(p1::CharSpan(key, sizeof key));
+    p1::put_demand_key(b, field);
+    EXPECT_TRUE(j.contains(std::string(key, b.size()))) << std::string(key, b.size());  // the feeder sends 2.8.0
+  }
   EXPECT_EQ(j["last_import_w"], 3600);
   EXPECT_EQ(j["day_peak_import_start"], "2026-01-15T10:00:00+01:00");
   EXPECT_EQ(j["last_complete"], true);
@@ -481,6 +486,12 @@ TEST(DemandDiscovery, PowerAndTimestampSensorsWithTheirClasses) {
   nlohmann::json j = nlohmann::json::parse(std::string(payload, *pn));
   EXPECT_EQ(j["unique_id"], "p1bridge_1kfm0200234804_demand_current_import_w");
   EXPECT_EQ(j["value_template"], "{{ value_json.current_import_w }}");
+  EXPECT_EQ(j["name"], "Demand current import");
+  pn = p1::format_demand_discovery_config(t, 15, true, p1::CharSpan(payload, sizeof payload));
+  ASSERT_TRUE(pn);
+  j = nlohmann::json::parse(std::string(payload, *pn));
+  EXPECT_EQ(j["name"], "Demand previous month peak export start");
+  EXPECT_EQ(j["value_template"], "{{ value_json.previous_month_peak_export_start }}");
   EXPECT_FALSE(p1::format_demand_discovery_config(t, 16, true, p1::CharSpan(payload, sizeof payload)));
 }
 

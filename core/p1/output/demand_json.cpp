@@ -1,36 +1,32 @@
 #include "p1/output/demand_json.h"
 
-#include "p1/base/text_buffer.h"
 #include "p1/output/json_text.h"
 
 namespace p1 {
 
 namespace {
 
+using P = DemandPeriod;
 const DemandField kFields[] = {
-    {"current_import_w", "Quarter hour import, running", false, false},
-    {"current_export_w", "Quarter hour export, running", false, true},
-    {"last_import_w", "Last quarter hour import", false, false},
-    {"last_export_w", "Last quarter hour export", false, true},
-    {"day_peak_import_w", "Peak quarter hour import, today", false, false},
-    {"day_peak_import_start", "Peak quarter hour import, today, start", true, false},
-    {"day_peak_export_w", "Peak quarter hour export, today", false, true},
-    {"day_peak_export_start", "Peak quarter hour export, today, start", true, true},
-    {"month_peak_import_w", "Peak quarter hour import, month", false, false},
-    {"month_peak_import_start", "Peak quarter hour import, month, start", true, false},
-    {"month_peak_export_w", "Peak quarter hour export, month", false, true},
-    {"month_peak_export_start", "Peak quarter hour export, month, start", true, true},
-    {"previous_month_peak_import_w", "Peak quarter hour import, previous month", false, false},
-    {"previous_month_peak_import_start", "Peak quarter hour import, previous month, start", true, false},
-    {"previous_month_peak_export_w", "Peak quarter hour export, previous month", false, true},
-    {"previous_month_peak_export_start", "Peak quarter hour export, previous month, start", true, true},
+    {P::kCurrent, false, false},       {P::kCurrent, true, false},
+    {P::kLast, false, false},          {P::kLast, true, false},
+    {P::kDay, false, false},           {P::kDay, false, true},
+    {P::kDay, true, false},            {P::kDay, true, true},
+    {P::kMonth, false, false},         {P::kMonth, false, true},
+    {P::kMonth, true, false},          {P::kMonth, true, true},
+    {P::kPreviousMonth, false, false}, {P::kPreviousMonth, false, true},
+    {P::kPreviousMonth, true, false},  {P::kPreviousMonth, true, true},
 };
 
-void put_key(TextBuffer& out, const char* prefix, const char* name) {
-  out.put(",\"");
-  out.put(prefix);
-  out.put(name);
-  out.put("\":");
+const char* period_name(DemandPeriod p) {
+  switch (p) {
+    case P::kCurrent: return "current";
+    case P::kLast: return "last";
+    case P::kDay: return "day_peak";
+    case P::kMonth: return "month_peak";
+    case P::kPreviousMonth: return "previous_month_peak";
+  }
+  return "";
 }
 
 // Milliwatts as whole watts, half up (energies never go down, so never negative).
@@ -42,82 +38,92 @@ void put_time(TextBuffer& out, const MeterTime& t) {
   put_json_string(out, Span<const char>(iso, n));
 }
 
-void put_peaks(TextBuffer& out, const char* prefix, const DemandPeaks& peaks, bool with_export) {
-  for (int direction = 0; direction < (with_export ? 2 : 1); ++direction) {
-    const DemandPeak& p = direction == 0 ? peaks.import_peak : peaks.export_peak;
-    put_key(out, prefix, direction == 0 ? "import_w" : "export_w");
-    if (p.valid) {
-      put_watts(out, p.mw);
-    } else {
-      out.put("null");
-    }
-    put_key(out, prefix, direction == 0 ? "import_start" : "export_start");
-    if (p.valid) {
-      put_time(out, p.start);
-    } else {
-      out.put("null");
-    }
+void put_key(TextBuffer& out, const char* key) {
+  out.put(",\"");
+  out.put(key);
+  out.put("\":");
+}
+
+// The value of one figure, or null.
+void put_figure(TextBuffer& out, const QuarterHourDemand& d, const DemandField& f) {
+  if (f.period == P::kCurrent) {
+    int64_t import_mw = 0, export_mw = 0, elapsed = 0;
+    if (!d.running(import_mw, export_mw, elapsed)) return out.put("null");
+    return put_watts(out, f.is_export ? export_mw : import_mw);
   }
+  if (f.period == P::kLast) {
+    const QuarterHour& q = d.last();
+    if (!d.has_last() || !q.complete || (f.is_export && !q.has_export)) return out.put("null");
+    return put_watts(out, f.is_export ? q.export_mw() : q.import_mw());
+  }
+  const DemandPeaks& peaks = f.period == P::kDay     ? d.day_peak()
+                             : f.period == P::kMonth ? d.month_peak()
+                                                     : d.previous_month_peak();
+  const DemandPeak& p = f.is_export ? peaks.export_peak : peaks.import_peak;
+  if (!p.valid) return out.put("null");
+  if (f.timestamp) return put_time(out, p.start);
+  put_watts(out, p.mw);
 }
 
 }  // namespace
 
 Span<const DemandField> demand_fields() { return Span<const DemandField>(kFields); }
 
+void put_demand_key(TextBuffer& out, const DemandField& f) {
+  out.put(period_name(f.period));
+  out.put(f.is_export ? "_export" : "_import");
+  out.put(f.timestamp ? "_start" : "_w");
+}
+
+void put_demand_title(TextBuffer& out, const DemandField& f) {
+  out.put("Demand ");
+  for (const char* c = period_name(f.period); *c != '\0'; ++c) out.put(*c == '_' ? ' ' : *c);
+  out.put(f.is_export ? " export" : " import");
+  if (f.timestamp) out.put(" start");
+}
+
 Result<size_t> format_demand_json(const QuarterHourDemand& d, CharSpan buffer) {
   TextBuffer out(buffer);
   bool with_export = d.has_sample() && d.last_sample().has_export;
+  int64_t import_mw = 0, export_mw = 0, elapsed = 0;
+  bool running = d.running(import_mw, export_mw, elapsed);
   out.put("{\"timestamp\":");
   if (d.has_sample()) {
     put_time(out, d.last_sample().time);
   } else {
     out.put("null");
   }
-  out.put(",\"current_start\":");
+  put_key(out, "current_start");
   if (d.has_sample()) {
     put_time(out, d.current_start());
   } else {
     out.put("null");
   }
-  int64_t import_mw = 0, export_mw = 0, elapsed = 0;
-  bool running = d.running(import_mw, export_mw, elapsed);
-  out.put(",\"current_complete\":");
+  put_key(out, "current_complete");
   put_json_bool(out, d.current_complete_so_far());
-  out.put(",\"current_seconds\":");
+  put_key(out, "current_seconds");
   if (running) {
     put_json_uint(out, static_cast<uint64_t>(elapsed));
   } else {
     out.put("null");
   }
-  for (int direction = 0; direction < (with_export ? 2 : 1); ++direction) {
-    put_key(out, "current_", direction == 0 ? "import_w" : "export_w");
-    if (running) {
-      put_watts(out, direction == 0 ? import_mw : export_mw);
-    } else {
-      out.put("null");
+  for (const DemandField& f : kFields) {
+    if (f.is_export && !with_export) continue;
+    if (f.period == P::kLast && !f.is_export) {
+      put_key(out, "last_start");
+      if (d.has_last()) {
+        put_time(out, d.last().start);
+      } else {
+        out.put("null");
+      }
+      put_key(out, "last_complete");
+      put_json_bool(out, d.has_last() && d.last().complete);
     }
+    out.put(",\"");
+    put_demand_key(out, f);
+    out.put("\":");
+    put_figure(out, d, f);
   }
-  const QuarterHour& last = d.last();
-  out.put(",\"last_start\":");
-  if (d.has_last()) {
-    put_time(out, last.start);
-  } else {
-    out.put("null");
-  }
-  out.put(",\"last_complete\":");
-  put_json_bool(out, d.has_last() && last.complete);
-  for (int direction = 0; direction < (with_export ? 2 : 1); ++direction) {
-    put_key(out, "last_", direction == 0 ? "import_w" : "export_w");
-    bool known = d.has_last() && last.complete && (direction == 0 || last.has_export);
-    if (known) {
-      put_watts(out, direction == 0 ? last.import_mw() : last.export_mw());
-    } else {
-      out.put("null");
-    }
-  }
-  put_peaks(out, "day_peak_", d.day_peak(), with_export);
-  put_peaks(out, "month_peak_", d.month_peak(), with_export);
-  put_peaks(out, "previous_month_peak_", d.previous_month_peak(), with_export);
   out.put('}');
   if (out.overflow()) return Error::kOutputTooSmall;
   return out.size();

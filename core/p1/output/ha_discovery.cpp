@@ -248,6 +248,15 @@ const DemandField* demand_field(size_t index, bool with_export) {
   }
   return nullptr;
 }
+
+struct DemandKey {
+  char text[48];
+  explicit DemandKey(const DemandField& f) {
+    TextBuffer b(CharSpan(text, sizeof text - 1));
+    put_demand_key(b, f);
+    text[b.size()] = '\0';
+  }
+};
 }  // namespace
 
 Result<size_t> format_demand_discovery_topic(const DiscoveryTarget& t, size_t field, bool with_export,
@@ -255,7 +264,7 @@ Result<size_t> format_demand_discovery_topic(const DiscoveryTarget& t, size_t fi
   const DemandField* f = demand_field(field, with_export);
   if (f == nullptr) return Error::kOutputTooSmall;
   TextBuffer out(buffer);
-  put_topic(out, t, "demand_", f->key);
+  put_topic(out, t, "demand_", DemandKey(*f).text);
   if (out.overflow()) return Error::kOutputTooSmall;
   return out.size();
 }
@@ -264,21 +273,22 @@ Result<size_t> format_demand_discovery_config(const DiscoveryTarget& t, size_t f
                                               CharSpan buffer) {
   const DemandField* f = demand_field(field, with_export);
   if (f == nullptr) return Error::kOutputTooSmall;
+  DemandKey key(*f);
   TextBuffer out(buffer);
-  out.put("{\"name\":");
-  put_json_string(out, f->title);
-  out.put(",\"unique_id\":\"");
+  out.put("{\"name\":\"");
+  put_demand_title(out, *f);
+  out.put("\",\"unique_id\":\"");
   put_key(out, t);
   out.put("_demand_");
-  out.put(f->key);
+  out.put(key.text);
   out.put("\",\"default_entity_id\":\"");
-  put_entity_id(out, t, "demand_", f->key);
+  put_entity_id(out, t, "demand_", key.text);
   out.put("\",\"state_topic\":\"");
   out.put(t.base_topic);
   // null (not known: an incomplete quarter hour, no peak yet) renders as
   // "None", which Home Assistant's MQTT sensor takes as unknown.
   out.put("/demand\",\"value_template\":\"{{ value_json.");
-  out.put(f->key);
+  out.put(key.text);
   out.put(" }}\"");
   if (f->timestamp) {
     put_string(out, "device_class", "timestamp");
