@@ -13,6 +13,17 @@ constexpr uint8_t kVersion = 1;
 
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+// The ranges feed() accepts and load() checks: energies the arithmetic
+// cannot overflow with (10^15 mWh = 10^9 kWh), offsets of real time zones
+// (DLMS allows +-720 minutes), seconds within +-2^40 (34,000 years).
+constexpr int64_t kMaxMwh = 1000000000000000ll;
+constexpr int64_t kMaxSeconds = int64_t{1} << 40;
+bool energy_ok(int64_t e) { return e >= 0 && e <= kMaxMwh; }
+bool time_ok(const MeterTime& t) {
+  return t.seconds > -kMaxSeconds && t.seconds < kMaxSeconds && t.offset_minutes >= -16 * 60 &&
+         t.offset_minutes <= 16 * 60;
+}
+
 // value x 10^scaler Wh as mWh; false when it does not fit (no meter counts
 // that far) or the unit is not Wh. Flat registers without a unit are Wh.
 bool to_mwh(const ReadingValue& v, int64_t& out) {
@@ -26,8 +37,7 @@ bool to_mwh(const ReadingValue& v, int64_t& out) {
     if (m > (static_cast<uint64_t>(INT64_MAX) / 10)) return false;
     m *= 10;
   }
-  // Headroom for the interpolation's products (e.g. 10^15 mWh = 10^9 kWh).
-  if (m > 1000000000000000ull) return false;
+  if (m > static_cast<uint64_t>(kMaxMwh)) return false;
   out = static_cast<int64_t>(m);
   return true;
 }
@@ -102,6 +112,7 @@ class Reader {
     uint16_t lo = u8();
     return static_cast<int16_t>(lo | static_cast<uint16_t>(u8()) << 8);
   }
+  size_t position() const { return n_; }
   bool flag(bool& ok) {
     uint8_t v = u8();
     if (v > 1) ok = false;
@@ -112,7 +123,6 @@ class Reader {
     t.seconds = i64();
     t.offset_minutes = i16();
     t.has_offset = flag(ok);
-    if (t.offset_minutes < -16 * 60 || t.offset_minutes > 16 * 60) ok = false;
     return t;
   }
 
@@ -147,6 +157,7 @@ bool demand_sample(const Reading& reading, DemandSample& out) {
   if (clock == nullptr || !clock->to_seconds(out.time.seconds)) return false;
   out.time.has_offset = clock->has_offset();
   out.time.offset_minutes = out.time.has_offset ? static_cast<int16_t>(-clock->deviation) : 0;
+  if (!time_ok(out.time)) return false;
   GatewayValues values(reading);
   if (values.field[0] == nullptr || !to_mwh(*values.field[0], out.import_mwh)) return false;
   out.has_export = values.field[1] != nullptr && to_mwh(*values.field[1], out.export_mwh);
@@ -160,7 +171,7 @@ const char* describe(DemandBreak cause) {
     case DemandBreak::kFirst: return "first reading";
     case DemandBreak::kGap: return "readings missing (gap longer than the limit)";
     case DemandBreak::kClockBackwards: return "the meter clock went backwards";
-    case DemandBreak::kRegisterDown: return "an energy register went down (meter replaced?)";
+    case DemandBreak::kRegisterDown: return "an energy register went down or vanished (meter replaced?)";
   }
   return "?";
 }
@@ -235,8 +246,11 @@ void QuarterHourDemand::roll_period(const MeterTime& time) {
   }
 }
 
-DemandUpdate QuarterHourDemand::feed(const DemandSample& s) {
+DemandUpdate QuarterHourDemand::feed(const DemandSample& given) {
   DemandUpdate u;
+  if (!time_ok(given.time) || !energy_ok(given.import_mwh) || !energy_ok(given.export_mwh)) return u;  // not from demand_sample()
+  DemandSample s = given;
+  if (!s.has_export) s.export_mwh = 0;
   if (!state_.has_sample) {
     start_fresh(s);
     roll_period(s.time);
@@ -247,7 +261,10 @@ DemandUpdate QuarterHourDemand::feed(const DemandSample& s) {
   const DemandSample& last = state_.sample;
   if (s.time.seconds == last.time.seconds) return u;  // nothing to learn; a repeat keeps the first
   u.accepted = true;
-  bool register_down = s.import_mwh < last.import_mwh || (s.has_export && last.has_export && s.export_mwh < last.export_mwh);
+  // A register that went down, or 2.8.0 appearing or vanishing: not the
+  // same registers any more (a replaced meter, another layout).
+  bool register_down = s.import_mwh < last.import_mwh || s.has_export != last.has_export ||
+                       (s.has_export && s.export_mwh < last.export_mwh);
   if (s.time.seconds < last.time.seconds || register_down) {
     u.cause = register_down ? DemandBreak::kRegisterDown : DemandBreak::kClockBackwards;
     close_current(false, 0, 0, false);
@@ -279,11 +296,15 @@ DemandUpdate QuarterHourDemand::feed(const DemandSample& s) {
     state_.current_start = next_start;
     state_.start_known = !gap;
     state_.tainted = false;
-    state_.start_import_mwh = interpolate(last.time.seconds, last.import_mwh, s.time.seconds, s.import_mwh,
-                                          next_start.seconds);
+    // After a gap the start is unknown (and the interpolation's span could
+    // be long enough to overflow).
+    state_.start_import_mwh = gap ? s.import_mwh
+                                  : interpolate(last.time.seconds, last.import_mwh, s.time.seconds, s.import_mwh,
+                                                next_start.seconds);
     state_.start_export_mwh =
-        has_export ? interpolate(last.time.seconds, last.export_mwh, s.time.seconds, s.export_mwh, next_start.seconds)
-                   : 0;
+        gap || !has_export
+            ? (has_export ? s.export_mwh : 0)
+            : interpolate(last.time.seconds, last.export_mwh, s.time.seconds, s.export_mwh, next_start.seconds);
   }
   state_.sample = s;
   roll_period(s.time);
@@ -374,16 +395,12 @@ DemandStateError QuarterHourDemand::load(ByteSpan in) {
     peaks->import_peak = read_peak(r, ok);
     peaks->export_peak = read_peak(r, ok);
   }
-  // What feed() relies on: energies within what to_mwh accepts, the quarter
-  // hour in progress the one of the last reading, starts on a boundary.
-  constexpr int64_t kMaxMwh = 1000000000000000ll;
-  auto energy_ok = [&](int64_t e) { return e >= 0 && e <= kMaxMwh; };
+  for (size_t i = 5 + r.position(); i < kStateSize - 4; ++i) ok = ok && p[i] == 0;  // the spare bytes
+  // What feed() relies on: the ranges it accepts, the quarter hour in
+  // progress the one of the last reading.
   ok = ok && energy_ok(s.sample.import_mwh) && energy_ok(s.sample.export_mwh) && energy_ok(s.start_import_mwh) &&
        energy_ok(s.start_export_mwh) && s.start_import_mwh <= s.sample.import_mwh &&
-       s.start_export_mwh <= s.sample.export_mwh;
-  // Seconds within +-2^40 (34,000 years): the arithmetic cannot overflow.
-  constexpr int64_t kMaxSeconds = int64_t{1} << 40;
-  auto time_ok = [&](const MeterTime& t) { return t.seconds > -kMaxSeconds && t.seconds < kMaxSeconds; };
+       s.start_export_mwh <= s.sample.export_mwh && (s.sample.has_export || s.sample.export_mwh == 0);
   ok = ok && time_ok(s.sample.time) && time_ok(s.current_start) && time_ok(s.last.start);
   ok = ok && (!s.has_sample || quarter_start(s.sample.time).seconds == s.current_start.seconds);
   ok = ok && s.last.import_mwh >= 0 && s.last.import_mwh <= kMaxMwh && s.last.export_mwh >= 0 &&

@@ -81,7 +81,7 @@ enum class DemandBreak : uint8_t {
   kFirst,           // no reading before (fresh state)
   kGap,             // more than max_gap seconds since the last reading
   kClockBackwards,  // the meter clock went back
-  kRegisterDown,    // an energy register went down (meter replaced?)
+  kRegisterDown,    // an energy register went down, or 2.8.0 appeared / vanished (meter replaced?)
 };
 const char* describe(DemandBreak cause);
 
