@@ -155,6 +155,10 @@ TEST(Demand, SpringChangeHas92QuarterHoursInTheDay) {
   p1it::Subscriber sub(broker.port());
   ASSERT_TRUE(sub.subscribe("smartmeter/demand"));
   ASSERT_TRUE(sub.subscribe("smartmeter/json"));
+  // A torn state file from an earlier run: logged, replaced by a fresh
+  // state, never read as figures.
+  ASSERT_EQ(system(("mkdir -p " + dir + "/queue").c_str()), 0);
+  std::ofstream(dir + "/queue/demand-meter.state") << "P1QH\x01 torn";
   // 29 March 2026 from 01:40 CET, 60 s per telegram, to 03:20 CEST.
   run_session(dir, broker, sub, "spring",
               {"--count", "41", "--interval", "0.02", "--clock-start", "2026-03-29T01:40:00", "--clock-step", "60",
@@ -168,6 +172,12 @@ TEST(Demand, SpringChangeHas92QuarterHoursInTheDay) {
     EXPECT_EQ(ended[start].import_w, 1800) << start;
   }
   for (const auto& e : ended) EXPECT_EQ(e.first.find("T02:"), std::string::npos) << e.first;
+  std::string log = p1it::read_text(dir + "/spring-bridge.log");
+  EXPECT_NE(log.find("demand state " + dir + "/queue/demand-meter.state: too short (torn write?); starting afresh"),
+            std::string::npos)
+      << log;
+  json first = json::parse(sub.payloads("smartmeter/demand").front());
+  EXPECT_TRUE(first["previous_month_peak_import_w"].is_null()) << first.dump();
 }
 
 TEST(Demand, ClockGoingBackwardsMarksTheQuarterHourIncomplete) {
