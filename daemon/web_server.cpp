@@ -53,15 +53,18 @@ const std::string& or_null(const std::string& json) {
 }
 }  // namespace
 
-std::string WebState::values_json() const {
+std::string WebState::meters_json(std::string (*fields)(const Meter&)) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out = "{\"meters\":[";
-  for (size_t i = 0; i < meters_.size(); ++i) {
-    const Meter& m = meters_[i];
-    out += (i > 0 ? ",{\"name\":" : "{\"name\":") + json_string(m.name) + ",\"base\":" + json_string(m.base) +
-           ",\"reading\":" + or_null(m.reading) + ",\"status\":" + or_null(m.status) + "}";
-  }
+  for (size_t i = 0; i < meters_.size(); ++i) out += (i > 0 ? ",{\"name\":" : "{\"name\":") + fields(meters_[i]) + "}";
   return out + "]}";
+}
+
+std::string WebState::values_json() const {
+  return meters_json([](const Meter& m) {
+    return json_string(m.name) + ",\"base\":" + json_string(m.base) + ",\"reading\":" + or_null(m.reading) +
+           ",\"status\":" + or_null(m.status);
+  });
 }
 
 void WebState::update_api(size_t i, const std::string& counters, const std::string& demand) {
@@ -71,14 +74,10 @@ void WebState::update_api(size_t i, const std::string& counters, const std::stri
 }
 
 std::string WebState::api_values_json() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::string out = "{\"meters\":[";
-  for (size_t i = 0; i < meters_.size(); ++i) {
-    const Meter& m = meters_[i];
-    out += (i > 0 ? ",{\"name\":" : "{\"name\":") + json_string(m.name) + ",\"reading\":" + or_null(m.reading) +
-           ",\"counters\":" + or_null(m.counters) + ",\"demand\":" + or_null(m.demand) + "}";
-  }
-  return out + "]}";
+  return meters_json([](const Meter& m) {
+    return json_string(m.name) + ",\"reading\":" + or_null(m.reading) + ",\"counters\":" + or_null(m.counters) +
+           ",\"demand\":" + or_null(m.demand);
+  });
 }
 
 namespace {

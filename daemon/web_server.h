@@ -37,6 +37,8 @@ class WebState {
     std::string name, base, reading, status;
     std::string counters, demand;
   };
+  // {"meters":[{"name":<fields of each meter>}]}
+  std::string meters_json(std::string (*fields)(const Meter&)) const;
   mutable std::mutex mutex_;
   std::vector<Meter> meters_;
 };

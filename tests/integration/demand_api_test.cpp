@@ -20,19 +20,12 @@ using p1it::Process;
 
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
 
-struct Sim {
-  Process process;
-  std::string link, log;
+// p1sim unpaced with fixed values (the registers follow --steady-import),
+// after the bridge has opened the terminal.
+struct Sim : p1it::PtySim {
   void start(const std::string& dir, const std::string& name, std::vector<std::string> extra) {
-    link = dir + "/" + name + ".tty";
-    log = dir + "/" + name + ".jsonl";
-    std::vector<std::string> argv = {p1it::p1sim_bin(), "--output", "pty", "--link", link, "--log", log,
-                                     "--baud", "0", "--values", "fixed", "--delay", "1.5"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(process.start(argv, dir + "/" + name + ".out"));
-    for (int i = 0; i < 100 && access(link.c_str(), F_OK) != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    extra.insert(extra.begin(), {"--baud", "0", "--values", "fixed", "--delay", "1.5"});
+    ASSERT_TRUE(p1it::PtySim::start(dir, name, extra));
   }
 };
 

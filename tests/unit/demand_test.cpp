@@ -503,12 +503,7 @@ TEST(DemandGolden, SampleOfEveryRealTelegram) {
     nlohmann::json t = p1test::load_telegram(id);
     p1::BearSslAesGcm gcm;
     p1::MeterStream stream(&gcm);
-    if (t["key"].is_string()) {
-      p1::Aes128Key key;
-      std::string k = t["key"];
-      ASSERT_EQ(p1::Aes128Key::parse(p1::Span<const char>(k.data(), k.size()), key), p1::KeyParseError::kNone);
-      stream.decoder().set_key(key);
-    }
+    ASSERT_TRUE(p1test::set_keys(stream, t));
     auto outcomes = p1test::run_stream(stream, p1enc::from_hex(t["hex"]));
     if (outcomes.size() != 1 || outcomes[0].event.kind != p1::StreamEvent::Kind::kReading) continue;
     const nlohmann::json& obis = t["expected"]["obis"];

@@ -57,19 +57,10 @@ Bytes key_bytes(const std::string& hex) { return p1enc::from_hex(hex); }
 
 // The telegram of the configured family for the current values.
 Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t n, const Bytes& key) {
-  p1enc::DateTime t;
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   localtime_r(&now, &tm);
-  t.year = static_cast<uint16_t>(1900 + tm.tm_year);
-  t.month = static_cast<uint8_t>(tm.tm_mon + 1);
-  t.day = static_cast<uint8_t>(tm.tm_mday);
-  t.weekday = static_cast<uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);
-  t.hour = static_cast<uint8_t>(tm.tm_hour);
-  t.minute = static_cast<uint8_t>(tm.tm_min);
-  t.second = static_cast<uint8_t>(tm.tm_sec);
-  t.deviation = static_cast<int16_t>(-tm.tm_gmtoff / 60);
-  t.status = tm.tm_isdst > 0 ? 0x80 : 0x00;
+  p1enc::DateTime t = p1sim::meter_date_time(tm, static_cast<int>(tm.tm_gmtoff / 60), tm.tm_isdst > 0);
   o.clock.apply(n, t);
 
   p1enc::CipherParams p;

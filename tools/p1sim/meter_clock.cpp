@@ -83,6 +83,11 @@ void MeterClock::apply(long n, p1enc::DateTime& t) const {
   std::time_t local = utc + offset * 60;
   std::tm tm{};
   gmtime_r(&local, &tm);
+  t = meter_date_time(tm, offset, offset == 120);
+}
+
+p1enc::DateTime meter_date_time(const std::tm& tm, int offset_minutes, bool daylight_saving) {
+  p1enc::DateTime t;
   t.year = static_cast<uint16_t>(1900 + tm.tm_year);
   t.month = static_cast<uint8_t>(tm.tm_mon + 1);
   t.day = static_cast<uint8_t>(tm.tm_mday);
@@ -90,25 +95,22 @@ void MeterClock::apply(long n, p1enc::DateTime& t) const {
   t.hour = static_cast<uint8_t>(tm.tm_hour);
   t.minute = static_cast<uint8_t>(tm.tm_min);
   t.second = static_cast<uint8_t>(tm.tm_sec);
-  t.deviation = static_cast<int16_t>(-offset);
-  t.status = offset == 120 ? 0x80 : 0x00;
+  t.deviation = static_cast<int16_t>(-offset_minutes);
+  t.status = daylight_saving ? 0x80 : 0x00;
+  return t;
 }
 
 void MeterClock::count_energy(MeterState& state, double seconds) {
-  if (steady_import_w >= 0) {
-    state.power_import_w = static_cast<uint32_t>(steady_import_w);
-    import_rest_ += steady_import_w * seconds / 3600.0;
-    double whole = std::floor(import_rest_ + 1e-9);
-    state.energy_import_wh += static_cast<uint64_t>(whole);
-    import_rest_ -= whole;
-  }
-  if (steady_export_w >= 0) {
-    state.power_export_w = static_cast<uint32_t>(steady_export_w);
-    export_rest_ += steady_export_w * seconds / 3600.0;
-    double whole = std::floor(export_rest_ + 1e-9);
-    state.energy_export_wh += static_cast<uint64_t>(whole);
-    export_rest_ -= whole;
-  }
+  auto count = [seconds](double watts, uint32_t& power, uint64_t& energy, double& rest) {
+    if (watts < 0) return;
+    power = static_cast<uint32_t>(watts);
+    rest += watts * seconds / 3600.0;
+    double whole = std::floor(rest + 1e-9);
+    energy += static_cast<uint64_t>(whole);
+    rest -= whole;
+  };
+  count(steady_import_w, state.power_import_w, state.energy_import_wh, import_rest_);
+  count(steady_export_w, state.power_export_w, state.energy_export_wh, export_rest_);
 }
 
 }  // namespace p1sim

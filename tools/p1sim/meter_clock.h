@@ -19,6 +19,10 @@
 
 namespace p1sim {
 
+// A local time (struct tm fields) as the meter's DLMS date-time with its
+// offset (minutes east of UTC) and daylight-saving bit.
+p1enc::DateTime meter_date_time(const std::tm& local, int offset_minutes, bool daylight_saving);
+
 struct MeterClock {
   std::string start;      // --clock-start 2026-03-29T00:00:00 (local)
   double step = 0;        // --clock-step: meter seconds per telegram (default: --interval)
