@@ -99,6 +99,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   if (config.web.enabled && config.web.key.empty()) {
     P1_LOG_WARN("web: no web key set, configuration page disabled (run p1bridge setup, or set web.key)");
   }
+  if (config.web.api && !config.web.enabled) P1_LOG_WARN("web: api = true has no effect with web.enabled = false");
   if (config.web.enabled && (!config.web.key.empty() || config.web.api)) {
     web = std::make_unique<WebServer>(config, config_path, web_state);
     error = web->start();
