@@ -45,6 +45,7 @@ uint64_t MeterDemand::on_reading(const p1::Reading& reading, MessageQueue& queue
                 p1::describe(u.cause));
   }
   if (u.closed > 0) save();
+  if (!has_figures()) return 0;  // nothing known yet (a fresh start inside a quarter hour): nothing to say
   int64_t now = sample.time.seconds;
   if (u.closed == 0 && published_ && now >= published_at_ && now - published_at_ < kRunningEverySeconds) return 0;
   published_ = true;
@@ -52,6 +53,12 @@ uint64_t MeterDemand::on_reading(const p1::Reading& reading, MessageQueue& queue
   render();
   queue.push(Message{topic_, json_, mqtt_.qos, true});
   return 1;
+}
+
+bool MeterDemand::has_figures() const {
+  int64_t import_mw = 0, export_mw = 0, elapsed = 0;
+  return demand_.has_last() || demand_.running(import_mw, export_mw, elapsed) || demand_.month_peak().import_peak.valid ||
+         demand_.previous_month_peak().import_peak.valid;
 }
 
 void MeterDemand::save() {

@@ -4,7 +4,9 @@
 // Assistant sensors, and keeps the state in <queue dir>/demand-<name>.state
 // so a restart continues the quarter hour, the day's and the month's peaks.
 //
-// Written when a quarter hour ends (at most once per quarter hour of the
+// Published once there is a figure (a quarter hour ended, a running value,
+// a peak): at once when a quarter hour ends, else at most every 10 s of the
+// meter clock. Written when a quarter hour ends (at most once per quarter hour of the
 // meter's clock) and once at a clean stop; a torn or corrupt file is logged
 // and replaced by a fresh state, never read as figures.
 #pragma once
@@ -39,6 +41,7 @@ class MeterDemand {
  private:
   void load();
   void render();
+  bool has_figures() const;
   std::string name_, topic_, path_;
   const MqttConfig& mqtt_;
   p1::QuarterHourDemand demand_;

@@ -21,10 +21,11 @@ using p1it::Process;
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
 
 // p1sim unpaced with fixed values (the registers follow --steady-import),
-// after the bridge has opened the terminal.
+// after the bridge has opened the terminal (p1sim ends when nobody has the
+// terminal open when it writes: 3 s leave room on a loaded machine).
 struct Sim : p1it::PtySim {
   void start(const std::string& dir, const std::string& name, std::vector<std::string> extra) {
-    extra.insert(extra.begin(), {"--baud", "0", "--values", "fixed", "--delay", "1.5"});
+    extra.insert(extra.begin(), {"--baud", "0", "--values", "fixed", "--delay", "3"});
     ASSERT_TRUE(p1it::PtySim::start(dir, name, extra));
   }
 };

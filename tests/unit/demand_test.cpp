@@ -467,6 +467,7 @@ TEST(DemandDiscovery, PowerAndTimestampSensorsWithTheirClasses) {
     std::string key = j["value_template"].get<std::string>();
     EXPECT_EQ(j["state_topic"], "house/demand");
     EXPECT_EQ(key.find("export"), std::string::npos);
+    EXPECT_FALSE(j.contains("expire_after")) << "none when the target has none";
     if (j["device_class"] == "power") {
       saw_power = true;
       EXPECT_EQ(j["unit_of_measurement"], "W");

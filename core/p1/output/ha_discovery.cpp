@@ -297,6 +297,12 @@ Result<size_t> format_demand_discovery_config(const DiscoveryTarget& t, size_t f
     put_string(out, "unit_of_measurement", "W");
     put_string(out, "state_class", "measurement");
   }
+  if (t.expire_after > 0) {
+    // The payload comes every 10 s of meter clock at the most: never sooner
+    // than twice that.
+    out.put(",\"expire_after\":");
+    put_json_uint(out, t.expire_after > 20 ? t.expire_after : 20);
+  }
   put_availability(out, t);
   put_device(out, t, t.meter_number);
   out.put('}');
