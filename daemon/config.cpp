@@ -194,6 +194,10 @@ std::string validate(Config& config) {
     return "mqtt.ca_file: cannot read " + m.ca_file + ": " + std::strerror(errno);
   }
   if (config.meters.empty()) return "no meter configured: give --port or a [[meter]] section";
+  if (!config.web.api_token.empty() && config.web.api_token == config.web.key) {
+    return "web.api_token: must not be the web key (web.key): the token only reads values and travels in the "
+           "clear with every request, the key unlocks the settings; choose another token";
+  }
   std::vector<std::string> bases, names;
   for (MeterConfig& meter : config.meters) {
     std::string where = "meter " + meter.name + ": ";
@@ -314,7 +318,7 @@ std::string Config::describe() const {
       << " modes=" << (mqtt.raw ? "raw " : "") << (mqtt.topics ? "topics " : "") << (mqtt.json ? "json" : "")
       << " discovery=" << (mqtt.discovery ? mqtt.discovery_prefix : "off") << "\n";
   out << "web " << (web.enabled ? web.bind + ":" + std::to_string(web.port) : "off") << " key=" << secret(web.key)
-      << " api=" << (web.api ? "on" : "off") << "\n";
+      << " api=" << (web.api ? "on" : "off") << " api_token=" << secret(web.api_token) << "\n";
   out << "queue " << queue_dir << " (max " << queue_max << " messages)\n";
   out << "log level=" << log_level << " status_interval=" << status_interval << "s\n";
   for (const MeterConfig& m : meters) {

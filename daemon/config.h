@@ -65,8 +65,8 @@ struct WebConfig {
   std::string bind = "0.0.0.0";
   int port = 8080;
   std::string key;  // secret: the webpage passkey
-  // /api/v1/history (plain JSON, no passkey) for local tools; off by default.
-  bool api = false;
+  bool api = false;       // GET /api/v1/... read-only JSON for local tools
+  std::string api_token;  // secret: "Authorization: Bearer <token>" for the API, if set
 };
 
 struct Config {

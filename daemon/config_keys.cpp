@@ -66,6 +66,15 @@ bool valid_log_level(const std::string& t) {
   return parse_log_level(t, level);
 }
 bool non_empty(const std::string& t) { return !t.empty(); }
+// Long enough that guessing it over the network is hopeless (the API has no
+// lockout), printable so it fits in a header.
+bool api_token(const std::string& t) {
+  if (t.size() < 16 || t.size() > 128) return false;
+  for (char c : t) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
 bool any(const std::string&) { return true; }
 bool topic_prefix(const std::string& t) {
   return !t.empty() && t.find_first_of("+# ") == std::string::npos && t.front() != '/' && t.back() != '/';
@@ -98,8 +107,10 @@ const ConfigKey kKeys[] = {
     {"web", "bind", T::kString, "P1BRIDGE_WEB_BIND", kProgramOnly, non_empty, "an address such as 0.0.0.0"},
     {"web", "port", T::kInteger, "P1BRIDGE_WEB_PORT", kProgramOnly, valid_port, "a port number 1-65535"},
     {"web", "key", T::kString, "P1BRIDGE_WEB_KEY", SettingId::kWebKey, nullptr, nullptr},
-    // The read-only JSON API (/api/v1/history); issue 13 section 4.
+    // The read-only JSON API (/api/v1/values, /api/v1/history); issue 13 section 4.
     {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
+    {"web", "api_token", T::kString, "P1BRIDGE_WEB_API_TOKEN", kProgramOnly, api_token,
+     "16 to 128 printable characters without spaces"},
     {"queue", "dir", T::kString, "P1BRIDGE_QUEUE_DIR", kProgramOnly, non_empty, "a directory"},
     {"queue", "max_messages", T::kInteger, nullptr, kProgramOnly, valid_queue_max, "at least 1"},
     {"log", "level", T::kString, "P1BRIDGE_LOG_LEVEL", kProgramOnly, valid_log_level, "debug, info, warn or error"},
@@ -161,6 +172,10 @@ std::string quoted(const std::string& text) {
 }
 
 std::string where(const ConfigKey& key) { return std::string(key.section) + "." + key.name; }
+
+// Secrets among the program-only keys (the schema knows its own): never
+// echoed in a refusal.
+bool program_secret(const ConfigKey& key) { return where(key) == "web.api_token"; }
 
 // Stores a value the schema accepted (canonical form) into the typed config.
 void store_schema_value(Config& c, MeterConfig* m, SettingId id, const std::string& v) {
@@ -296,7 +311,10 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   if (key.setting == SettingId::kMeterProfile && text.empty()) return set_schema(c, m, key.setting, "auto", name, text);
   if (key.setting != kProgramOnly) return set_schema(c, m, key.setting, text, name, text);
 
-  if (!key.valid(text)) return name + ": expected " + key.expected + ", got " + quoted(text);
+  if (!key.valid(text)) {
+    return name + ": expected " + key.expected + ", got " +
+           (program_secret(key) ? "a value of " + std::to_string(text.size()) + " characters" : quoted(text));
+  }
   // The line format is one schema setting (serial_format, "8E1") spread over
   // three keys: each is checked again as part of the whole.
   if (key.name == std::string("parity") || key.name == std::string("data_bits") || key.name == std::string("stop_bits")) {
@@ -318,6 +336,10 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "web" && n == "bind") c.web.bind = text;
   else if (s == "web" && n == "port") c.web.port = std::atoi(text.c_str());
   else if (s == "web" && n == "api") c.web.api = b;
+    // The read-only JSON API (/api/v1/values, /api/v1/history); issue 13 section 4.
+    {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
+    {"web", "api_token", T::kString, "P1BRIDGE_WEB_API_TOKEN", kProgramOnly, api_token,
+     "16 to 128 printable characters without spaces"},
   else if (s == "queue" && n == "dir") c.queue_dir = text;
   else if (s == "queue" && n == "max_messages") c.queue_max = static_cast<size_t>(std::atoll(text.c_str()));
   else if (s == "log" && n == "level") c.log_level = text;
@@ -385,6 +407,10 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "port") return std::to_string(c.web.port);
     if (n == "key") return c.web.key;
     if (n == "api") return yes(c.web.api);
+    // The read-only JSON API (/api/v1/values, /api/v1/history); issue 13 section 4.
+    {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
+    {"web", "api_token", T::kString, "P1BRIDGE_WEB_API_TOKEN", kProgramOnly, api_token,
+     "16 to 128 printable characters without spaces"},
   } else if (s == "queue") {
     if (n == "dir") return c.queue_dir;
     if (n == "max_messages") return std::to_string(c.queue_max);

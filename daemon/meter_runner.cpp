@@ -53,7 +53,8 @@ MeterRunner::MeterRunner(const MeterConfig& meter, const Config& config, Message
       bridge_availability_topic_(bridge_availability_topic == availability_topic_ ? std::string()
                                                                                  : std::move(bridge_availability_topic)),
       source_(make_source(meter)),
-      stream_(&gcm_) {
+      stream_(&gcm_),
+      demand_(meter, config) {
   if (meter_.has_key) stream_.decoder().set_key(meter_.key);
   if (meter_.has_auth_key) stream_.decoder().set_auth_key(meter_.auth_key);
   stream_.decoder().set_allow_plaintext(meter_.allow_plaintext);
@@ -282,6 +283,7 @@ void MeterRunner::on_reading(const p1::Reading& reading) {
       ++queued_;
     }
   }
+  queued_ += demand_.on_reading(reading, queue_);
   uint16_t present = p1::GatewayValues(reading).present();
   if ((present & ~fields_) != 0) {
     fields_ = static_cast<uint16_t>(fields_ | present);
@@ -374,6 +376,7 @@ void MeterRunner::announce(MqttClient& mqtt) {
     auto p = p1::format_status_discovery_config(target, counter, p1::CharSpan(payload, sizeof payload));
     if (t && p) mqtt.publish_now(std::string(topic, *t), std::string(payload, *p), 1, true);
   }
+  demand_.announce(mqtt, target);
   char node_text[128];
   auto n = p1::format_discovery_node(target, p1::CharSpan(node_text, sizeof node_text));
   P1_LOG_INFO("meter %s: Home Assistant discovery under %s/sensor/%s/ (device \"%s\")", meter_.name.c_str(),
@@ -381,11 +384,13 @@ void MeterRunner::announce(MqttClient& mqtt) {
   fields_changed_ = false;
 }
 
-std::string MeterRunner::status_json(uint64_t queue, uint64_t published, uint64_t dropped) const {
+std::string MeterRunner::status_json(uint64_t queue, uint64_t published, uint64_t dropped, bool with_source) const {
   p1::StatusReport report;
-  report.meter = meter_.name.c_str();
   std::string source = source_->describe();
-  report.source = source.c_str();
+  if (with_source) {
+    report.meter = meter_.name.c_str();
+    report.source = source.c_str();
+  }
   report.connected = open_ && !source_->connecting();
   report.counters = &stream_.counters();
   report.queued = queued_;
@@ -395,6 +400,10 @@ std::string MeterRunner::status_json(uint64_t queue, uint64_t published, uint64_
   char out[1024];
   auto n = p1::format_status(report, p1::CharSpan(out, sizeof out));
   return n ? std::string(out, *n) : std::string("{}");
+}
+
+std::string MeterRunner::counters_json(uint64_t queue, uint64_t published, uint64_t dropped) const {
+  return status_json(queue, published, dropped, false);
 }
 
 std::string MeterRunner::status_line() const {

@@ -10,6 +10,7 @@
 #include "meter_servers.h"
 #include "history_store.h"
 #include "log.h"
+#include "meter_demand.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
 #include "p1/crypto/default_aes_gcm.h"
@@ -52,11 +53,17 @@ class MeterRunner {
   void tick(MqttClient& mqtt, int64_t now_ms);
   bool needs_announce() const { return fields_changed_; }
   // The status payload (the core's one builder) with the shared delivery figures.
-  std::string status_json(uint64_t queue, uint64_t published, uint64_t dropped) const;
+  std::string status_json(uint64_t queue, uint64_t published, uint64_t dropped, bool with_source = true) const;
   // JSON of the last reading (for the web page) and a counter that changes with it.
   const std::string& latest_json() const { return latest_json_; }
   uint64_t reading_count() const { return readings_; }
   std::string status_line() const;
+  // For the JSON API: the counters without the source (a setting), and the
+  // demand payload.
+  std::string counters_json(uint64_t queue, uint64_t published, uint64_t dropped) const;
+  const std::string& demand_json() const { return demand_.json(); }
+  // At a clean stop.
+  void save_demand() { demand_.save(); }
   const std::string& base() const { return meter_.base; }
   const std::string& name() const { return meter_.name; }
   bool finished() const { return finished_; }
@@ -111,6 +118,7 @@ class MeterRunner {
   uint64_t readings_ = 0;
   MeterServers* servers_ = nullptr;
   HistoryStore* history_ = nullptr;
+  MeterDemand demand_;
 };
 
 }  // namespace p1d

@@ -121,7 +121,9 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
   std::unique_ptr<WebServer> web;
   if (config.web.enabled && config.web.key.empty()) {
     P1_LOG_WARN("web: no web key set, configuration page disabled (run p1bridge setup, or set web.key)");
-  } else if (config.web.enabled) {
+  }
+  if (config.web.api && !config.web.enabled) P1_LOG_WARN("web: api = true has no effect with web.enabled = false");
+  if (config.web.enabled && (!config.web.key.empty() || config.web.api)) {
     web = std::make_unique<WebServer>(config, config_path, web_state);
     error = web->start();
     if (!error.empty()) {
@@ -257,6 +259,10 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
         if (!counters && meters[i]->reading_count() == shown[i]) continue;
         shown[i] = meters[i]->reading_count();
         web_state.update(i, meters[i]->latest_json(), status_of(*meters[i]));
+        if (config.web.api) {
+          web_state.update_api(i, meters[i]->counters_json(queue.size(), mqtt.published(), queue.dropped()),
+                               meters[i]->demand_json());
+        }
       }
       if (web->restart_requested()) break;
     }
@@ -273,6 +279,7 @@ int run_gateway(Config config, const std::string& config_path, char** argv) {
     if (all_finished && queue.size() == 0) break;  // a replayed capture is fully delivered
   }
   for (auto& m : meters) m->attach(-1, 0);  // before the epoll set goes
+  for (auto& m : meters) m->save_demand();  // the quarter hour in progress survives the restart
   close(epoll_fd);
 
   // Shutdown: deliver what is queued (for a while), then leave cleanly.

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <httplib.h>
+#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -40,21 +41,23 @@ void WebState::update(size_t i, const std::string& reading, const std::string& s
   meters_[i].status = status;
 }
 
-std::string WebState::values_json() const {
+namespace {
+std::string json_string(const std::string& text) {
+  char quoted[512];
+  p1::TextBuffer buffer(p1::CharSpan(quoted, sizeof quoted));
+  p1::put_json_string(buffer, p1::Span<const char>(text.data(), text.size()));
+  return std::string(quoted, buffer.size());
+}
+const std::string& or_null(const std::string& json) {
+  static const std::string null = "null";
+  return json.empty() ? null : json;
+}
+}  // namespace
+
+std::string WebState::meters_json(std::string (*fields)(const Meter&)) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out = "{\"meters\":[";
-  for (size_t i = 0; i < meters_.size(); ++i) {
-    const Meter& m = meters_[i];
-    char quoted[512];
-    auto json_string = [&](const std::string& text) {
-      p1::TextBuffer buffer(p1::CharSpan(quoted, sizeof quoted));
-      p1::put_json_string(buffer, p1::Span<const char>(text.data(), text.size()));
-      return std::string(quoted, buffer.size());
-    };
-    out += (i > 0 ? ",{\"name\":" : "{\"name\":") + json_string(m.name) + ",\"base\":" + json_string(m.base) +
-           ",\"reading\":" + (m.reading.empty() ? "null" : m.reading) +
-           ",\"status\":" + (m.status.empty() ? "null" : m.status) + "}";
-  }
+  for (size_t i = 0; i < meters_.size(); ++i) out += (i > 0 ? ",{\"name\":" : "{\"name\":") + fields(meters_[i]) + "}";
   return out + "]}";
 }
 
@@ -81,6 +84,26 @@ std::string WebState::all_history_json() const {
   std::string out = "{\"meters\":[";
   for (size_t i = 0; i < count; ++i) out += (i > 0 ? "," : "") + history_json(i);
   return out + "]}";
+}
+
+std::string WebState::values_json() const {
+  return meters_json([](const Meter& m) {
+    return json_string(m.name) + ",\"base\":" + json_string(m.base) + ",\"reading\":" + or_null(m.reading) +
+           ",\"status\":" + or_null(m.status);
+  });
+}
+
+void WebState::update_api(size_t i, const std::string& counters, const std::string& demand) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  meters_[i].counters = counters;
+  meters_[i].demand = demand;
+}
+
+std::string WebState::api_values_json() const {
+  return meters_json([](const Meter& m) {
+    return json_string(m.name) + ",\"reading\":" + or_null(m.reading) + ",\"counters\":" + or_null(m.counters) +
+           ",\"demand\":" + or_null(m.demand);
+  });
 }
 
 namespace {
@@ -153,14 +176,18 @@ struct WebServer::Impl final : p1::WebBackend {
   std::string values;  // this call's snapshot of the meters' values (under `mutex`)
 
   std::string save_blocked;  // why Save cannot work, found at start
+  uint8_t api_token_hash[32] = {};  // SHA-256 of the API token: compared without leaking its length
 
   Impl(const Config& c, std::string path, WebState& s, std::atomic<bool>& r)
       : config(c), config_path(std::move(path)), state(s), restart(r) {
     // PBKDF2 once per start (a few milliseconds here).
-    if (!calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()))) {
+    if (!config.web.key.empty() &&
+        !calls.set_passkey(p1::Span<const char>(config.web.key.data(), config.web.key.size()))) {
       P1_LOG_ERROR("web: cannot derive the page's key from the web key; the page stays locked");
     }
     shown = settings_from_config(config);
+    const std::string& token = config.web.api_token;
+    crypto.sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(token.data()), token.size()), api_token_hash);
     if (config_path.empty()) {
       save_blocked = "p1bridge was started without --config: nothing to save to";
     } else {
@@ -209,6 +236,41 @@ struct WebServer::Impl final : p1::WebBackend {
     res.set_content(body.text, "application/json");
   }
 
+  // GET /api/v1/...: plain JSON for local tools, behind the token if one is
+  // set. Answers the figures only: never a setting or a secret.
+  bool api_allowed(const httplib::Request& req, httplib::Response& res) {
+    common_headers(res);
+    if (config.web.api_token.empty()) return true;
+    std::string given = req.get_header_value("Authorization");
+    const std::string scheme = "Bearer ";
+    bool ok = false;
+    if (given.size() > scheme.size() && given.compare(0, scheme.size(), scheme) == 0) {
+      uint8_t hash[32];
+      crypto.sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(given.data()) + scheme.size(),
+                                 given.size() - scheme.size()),
+                    hash);
+      ok = CRYPTO_memcmp(hash, api_token_hash, sizeof hash) == 0;
+    }
+    if (ok) return true;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer realm=\"p1bridge\"");
+    res.set_content(given.empty() ? "{\"error\":\"this API needs Authorization: Bearer <api_token>\"}"
+                                  : "{\"error\":\"wrong API token\"}",
+                    "application/json");
+    if (!given.empty()) P1_LOG_WARN("web: wrong API token from %s", req.remote_addr.c_str());
+    return false;
+  }
+
+  void handle_api_values(const httplib::Request& req, httplib::Response& res) {
+    if (!api_allowed(req, res)) return;
+    res.set_content(state.api_values_json(), "application/json");
+  }
+
+  void handle_api_history(const httplib::Request& req, httplib::Response& res) {
+    if (!api_allowed(req, res)) return;
+    res.set_content(state.all_history_json(), "application/json");
+  }
+
   void handle_call(const httplib::Request& req, httplib::Response& res) {
     std::string body = req.body;  // decoded in place
     std::lock_guard<std::mutex> lock(mutex);
@@ -230,6 +292,22 @@ WebServer::~WebServer() { stop(); }
 
 std::string WebServer::start() {
   Impl& s = *impl_;
+  if (s.config.web.api) {
+    s.server.Get("/api/v1/values",
+                 [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_api_values(req, res); });
+    // The same series the page's charts show.
+    s.server.Get("/api/v1/history",
+                 [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_api_history(req, res); });
+  } else {
+    // Off: a clear answer rather than an empty 404.
+    s.server.Get(R"(/api/v1/.*)", [](const httplib::Request&, httplib::Response& res) {
+      common_headers(res);
+      res.status = 404;
+      res.set_content("{\"error\":\"the API is off: set api = true in [web]\"}", "application/json");
+    });
+  }
+  // Without a web key only the API runs (the page would be locked for good).
+  if (s.config.web.key.empty()) return listen();
   s.server.Get("/", [](const httplib::Request&, httplib::Response& res) {
     common_headers(res);
     res.set_header("Content-Encoding", "gzip");
@@ -242,18 +320,12 @@ std::string WebServer::start() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->reply(res, impl_->calls.nonce(client_id(req.remote_addr), now_ms()));
   });
-  // ---- /api/v1: plain JSON for local tools, off unless [web] api = true ----
-  // (Never a setting or a secret: the same series the page's charts show.)
-  s.server.Get("/api/v1/history", [this](const httplib::Request&, httplib::Response& res) {
-    common_headers(res);
-    if (!impl_->config.web.api) {
-      res.status = 404;
-      res.set_content("{\"error\":\"the API is off: set api = true in [web]\"}", "application/json");
-      return;
-    }
-    res.set_content(impl_->state.all_history_json(), "application/json");
-  });
   s.server.Post("/api/call", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle_call(req, res); });
+  return listen();
+}
+
+std::string WebServer::listen() {
+  Impl& s = *impl_;
   s.server.set_payload_max_length(64 * 1024);
   errno = 0;
   if (!s.server.bind_to_port(s.config.web.bind.c_str(), s.config.web.port)) {
@@ -264,7 +336,14 @@ std::string WebServer::start() {
     return "web: cannot listen on " + s.config.web.bind + ":" + std::to_string(s.config.web.port) + why;
   }
   thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
-  P1_LOG_INFO("web: configuration page on http://%s:%d/", s.config.web.bind.c_str(), s.config.web.port);
+  if (!s.config.web.key.empty()) {
+    P1_LOG_INFO("web: configuration page on http://%s:%d/", s.config.web.bind.c_str(), s.config.web.port);
+  }
+  if (s.config.web.api) {
+    P1_LOG_INFO("web: JSON API on http://%s:%d/api/v1/values and /api/v1/history (%s)", s.config.web.bind.c_str(), s.config.web.port,
+                s.config.web.api_token.empty() ? "no token: anyone on the network can read the values"
+                                               : "with a bearer token");
+  }
   return {};
 }
 

@@ -36,11 +36,19 @@ class WebState {
   std::string history_json(size_t index) const;
   // {"meters":[{"name":..,"live":..,...}]}: every meter's (the API).
   std::string all_history_json() const;
+  // The JSON API's figures (counters without the source, demand payload).
+  void update_api(size_t index, const std::string& counters_json, const std::string& demand_json);
+  // {"meters":[{"name","reading","counters","demand"}]}: GET /api/v1/values.
+  // No setting but the meter's name, no secret.
+  std::string api_values_json() const;
 
  private:
   struct Meter {
     std::string name, base, reading, status;
+    std::string counters, demand;
   };
+  // {"meters":[{"name":<fields of each meter>}]}
+  std::string meters_json(std::string (*fields)(const Meter&)) const;
   mutable std::mutex mutex_;
   std::vector<Meter> meters_;
   const HistoryStore* history_ = nullptr;
@@ -56,6 +64,7 @@ class WebServer {
   bool restart_requested() const { return restart_.load(); }
 
  private:
+  std::string listen();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> restart_{false};

@@ -8,7 +8,9 @@
 #include "p1/crypto/web_crypto.h"
 #include "p1/device/web/secure_exchange.h"
 #include "p1/base/hex.h"
+#include "p1/demand/quarter_hour.h"
 #include "p1/dlms/data_notification.h"
+#include "p1/output/demand_json.h"
 #include "p1/output/output_format.h"
 #include "p1/output/shelly_rpc.h"
 #include "p1/output/sunspec_meter.h"
@@ -124,6 +126,27 @@ void BM_ShellyUdpRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ShellyUdpRequest);
+// The quarter-hour demand per reading: the sample taken from the decoded
+// reading, fed to the state machine (a boundary every 180 readings), and the
+// <base>/demand payload.
+void BM_DemandPerReading(benchmark::State& state) {
+  auto plain = p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"]);
+  p1::Reading reading;
+  uint8_t title[8] = {};
+  p1::decode_notification(p1::ByteSpan(plain.data(), plain.size()), title, nullptr, reading);
+  p1::QuarterHourDemand demand;
+  char json[2048];
+  int64_t n = 0;
+  for (auto _ : state) {
+    p1::DemandSample s;
+    p1::demand_sample(reading, s);
+    s.time.seconds += 5 * n;
+    s.import_mwh += 5000 * n++;
+    benchmark::DoNotOptimize(demand.feed(s));
+    benchmark::DoNotOptimize(p1::format_demand_json(demand, p1::CharSpan(json, sizeof json)));
+  }
+}
+BENCHMARK(BM_DemandPerReading);
 
 }  // namespace
 

@@ -42,18 +42,7 @@ std::vector<json> parse_all(const std::vector<std::string>& payloads) {
   return out;
 }
 
-struct Sim {
-  Process process;
-  std::string link, log;
-  void start(const std::string& dir, const std::string& name, std::vector<std::string> extra) {
-    link = dir + "/" + name + ".tty";
-    log = dir + "/" + name + ".jsonl";
-    std::vector<std::string> argv = {p1it::p1sim_bin(), "--output", "pty", "--link", link, "--log", log};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(process.start(argv, dir + "/" + name + ".out"));
-    for (int i = 0; i < 100 && access(link.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-};
+using Sim = p1it::PtySim;
 
 std::vector<std::string> bridge_args(const std::string& dir, int port, const std::string& source,
                                      std::vector<std::string> extra = {}) {

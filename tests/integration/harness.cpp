@@ -60,6 +60,16 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+bool PtySim::start(const std::string& dir, const std::string& name, const std::vector<std::string>& extra) {
+  link = dir + "/" + name + ".tty";
+  log = dir + "/" + name + ".jsonl";
+  std::vector<std::string> argv = {p1sim_bin(), "--output", "pty", "--link", link, "--log", log};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  if (!process.start(argv, dir + "/" + name + ".out")) return false;
+  for (int i = 0; i < 100 && access(link.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return access(link.c_str(), F_OK) == 0;
+}
+
 bool wait_for_port(int port, int timeout_ms) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < end) {

@@ -105,6 +105,15 @@ class Subscriber {
   bool connected_once_ = false;
 };
 
+// p1sim writing to a pseudo-terminal reachable at <dir>/<name>.tty, logging
+// what it sent to <dir>/<name>.jsonl; `extra` are more p1sim options.
+// Returns once the terminal's link exists (false if p1sim did not start).
+struct PtySim {
+  Process process;
+  std::string link, log;
+  bool start(const std::string& dir, const std::string& name, const std::vector<std::string>& extra);
+};
+
 // Paths of the programs under test (from CMake).
 std::string p1bridge_bin();
 std::string p1sim_bin();

@@ -231,6 +231,7 @@ const std::map<std::string, EnvCase>& env_cases() {
       {"P1BRIDGE_WEB_PORT", {"8099", ":8099 ", "0"}},
       {"P1BRIDGE_WEB_KEY", {"correct-horse-battery", "web 0.0.0.0:8080 key=(set)", "short"}},
       {"P1BRIDGE_WEB_API", {"true", "api=on", "maybe"}},
+      {"P1BRIDGE_WEB_API_TOKEN", {"read-only-token-0123", "api_token=(set)", "short token"}},
       {"P1BRIDGE_QUEUE_DIR", {"/srv/p1queue", "queue /srv/p1queue ", ""}},
       {"P1BRIDGE_LOG_LEVEL", {"debug", "log level=debug", "loud"}},
       {"P1BRIDGE_KEY", {kKey, " key=(set)", "1234"}},
@@ -268,13 +269,15 @@ TEST(Onboarding, EveryDocumentedEnvironmentVariableWorksAndBadValuesAreRefusedNa
     std::string out;
     EXPECT_EQ(run_bridge(dir, args, out, {var + "=" + c.value}), 0) << out;
     EXPECT_NE(out.find(c.shown), std::string::npos) << out;
-    if (var == "P1BRIDGE_MQTT_PASSWORD" || var == "P1BRIDGE_KEY" || var == "P1BRIDGE_WEB_KEY") {
+    if (var == "P1BRIDGE_MQTT_PASSWORD" || var == "P1BRIDGE_KEY" || var == "P1BRIDGE_WEB_KEY" ||
+        var == "P1BRIDGE_WEB_API_TOKEN") {
       EXPECT_EQ(out.find(c.value), std::string::npos) << "a secret in the output";
     }
     if (c.bad == nullptr) continue;
     EXPECT_EQ(run_bridge(dir, args, out, {var + "=" + c.bad}), 2) << out;
     EXPECT_NE(out.find(var), std::string::npos) << "the refusal names the variable: " << out;
-    bool secret = var == "P1BRIDGE_KEY" || var == "P1BRIDGE_AUTH_KEY" || var == "P1BRIDGE_WEB_KEY";
+    bool secret = var == "P1BRIDGE_KEY" || var == "P1BRIDGE_AUTH_KEY" || var == "P1BRIDGE_WEB_KEY" ||
+                  var == "P1BRIDGE_WEB_API_TOKEN";
     std::string given = secret ? "a value of " + std::to_string(std::string(c.bad).size()) + " characters"
                                : "\"" + std::string(c.bad) + "\"";
     EXPECT_NE(out.find("got " + given), std::string::npos) << "the refusal names what was given: " << out;

@@ -18,6 +18,22 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+bool set_keys(p1::MeterStream& stream, const nlohmann::json& t) {
+  if (t["key"].is_string()) {
+    p1::Aes128Key key;
+    std::string k = t["key"];
+    if (p1::Aes128Key::parse(p1::Span<const char>(k.data(), k.size()), key) != p1::KeyParseError::kNone) return false;
+    stream.decoder().set_key(key);
+  }
+  if (t["auth_key"].is_string()) {
+    p1::AuthKey key;
+    std::string k = t["auth_key"];
+    if (p1::AuthKey::parse(p1::Span<const char>(k.data(), k.size()), key) != p1::KeyParseError::kNone) return false;
+    stream.decoder().set_auth_key(key);
+  }
+  return true;
+}
+
 nlohmann::json load_telegram(const std::string& id) {
   return nlohmann::json::parse(read_file(std::string(P1_TESTDATA_DIR) + "/telegrams/" + id + ".json"));
 }

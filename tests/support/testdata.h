@@ -13,6 +13,9 @@ namespace p1test {
 using Bytes = std::vector<uint8_t>;
 
 nlohmann::json load_telegram(const std::string& id);
+// The telegram file's key and authentication key (if it has them) on the
+// stream's decoder; false when one does not parse.
+bool set_keys(p1::MeterStream& stream, const nlohmann::json& telegram);
 std::vector<std::string> telegram_ids();
 std::string read_file(const std::string& path);
 

@@ -29,18 +29,7 @@ void check_golden(const std::string& id) {
   json t = p1test::load_telegram(id);
   Backend gcm;
   p1::MeterStream stream(&gcm);
-  if (t["key"].is_string()) {
-    p1::Aes128Key key;
-    std::string k = t["key"];
-    ASSERT_EQ(p1::Aes128Key::parse(p1::Span<const char>(k.data(), k.size()), key), p1::KeyParseError::kNone);
-    stream.decoder().set_key(key);
-  }
-  if (t["auth_key"].is_string()) {
-    p1::AuthKey key;
-    std::string k = t["auth_key"];
-    ASSERT_EQ(p1::AuthKey::parse(p1::Span<const char>(k.data(), k.size()), key), p1::KeyParseError::kNone);
-    stream.decoder().set_auth_key(key);
-  }
+  ASSERT_TRUE(p1test::set_keys(stream, t));
   // Every file goes through the stream reader as it came off the wire, with
   // no profile named: framing and layout are detected.
   p1test::Bytes wire = p1enc::from_hex(t["hex"]);

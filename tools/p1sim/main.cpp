@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "line_check.h"
+#include "meter_clock.h"
 #include "meter_model.h"
 #include "telegram_encoder.h"
 
@@ -49,25 +50,18 @@ struct Options {
   bool hex = false;               // stdout/file: hex text instead of bytes
   // Faults: every Nth telegram (0 = never).
   int flip = 0, drop = 0, garbage = 0, truncate = 0, wrong_key = 0, repeat_counter = 0;
+  p1sim::MeterClock clock;        // --clock-start ...: accelerated meter time, gaps, jumps
 };
 
 Bytes key_bytes(const std::string& hex) { return p1enc::from_hex(hex); }
 
 // The telegram of the configured family for the current values.
 Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t n, const Bytes& key) {
-  p1enc::DateTime t;
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   localtime_r(&now, &tm);
-  t.year = static_cast<uint16_t>(1900 + tm.tm_year);
-  t.month = static_cast<uint8_t>(tm.tm_mon + 1);
-  t.day = static_cast<uint8_t>(tm.tm_mday);
-  t.weekday = static_cast<uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);
-  t.hour = static_cast<uint8_t>(tm.tm_hour);
-  t.minute = static_cast<uint8_t>(tm.tm_min);
-  t.second = static_cast<uint8_t>(tm.tm_sec);
-  t.deviation = static_cast<int16_t>(-tm.tm_gmtoff / 60);
-  t.status = tm.tm_isdst > 0 ? 0x80 : 0x00;
+  p1enc::DateTime t = p1sim::meter_date_time(tm, static_cast<int>(tm.tm_gmtoff / 60), tm.tm_isdst > 0);
+  o.clock.apply(n, t);
 
   p1enc::CipherParams p;
   std::copy(key.begin(), key.end(), p.key);
@@ -325,7 +319,12 @@ int main(int argc, char** argv) {
   app.add_option("--truncate-every", o.truncate, "Fault: cut every Nth telegram short");
   app.add_option("--wrong-key-every", o.wrong_key, "Fault: encrypt every Nth telegram with a wrong key");
   app.add_option("--repeat-counter-every", o.repeat_counter, "Fault: reuse the previous frame counter every Nth telegram");
+  o.clock.add_options(app);
   CLI11_PARSE(app, argc, argv);
+  if (std::string e = o.clock.check(o.interval); !e.empty()) {
+    std::fprintf(stderr, "p1sim: %s\n", e.c_str());
+    return 2;
+  }
 
   Bytes key = key_bytes(o.key);
   if (key.size() != 16) {
@@ -361,7 +360,9 @@ int main(int argc, char** argv) {
   auto next = std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long>(o.delay * 1e6));
   while (!g_stop && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (long n = 1; (o.count == 0 || n <= o.count) && !g_stop; ++n) {
-    model.step(o.interval);
+    double seconds = o.clock.seconds_since_previous(n, o.interval);
+    model.step(seconds);
+    o.clock.count_energy(model.state(), seconds);
     auto every = [&](int k) { return k > 0 && n % k == 0; };
     std::string fault = "none";
     uint32_t counter = every(o.repeat_counter) ? fc - 1 : fc;

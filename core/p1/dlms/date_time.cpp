@@ -102,6 +102,33 @@ bool DlmsDateTime::to_local_seconds(int64_t& out) const {
   return true;
 }
 
+DlmsDateTime DlmsDateTime::from_seconds(int64_t seconds, int16_t deviation) {
+  if (deviation != kDeviationUnspecified) seconds -= static_cast<int64_t>(deviation) * 60;
+  int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  int64_t rest = seconds - days * 86400;
+  // "Civil from days" (the inverse of the computation in to_seconds).
+  int64_t z = days + 730425;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  DlmsDateTime t;
+  t.year = static_cast<uint16_t>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+  t.month = static_cast<uint8_t>(month);
+  t.day = static_cast<uint8_t>(doy - (153 * mp + 2) / 5 + 1);
+  int64_t weekday = (days + 5) % 7;  // 2000-01-01 was a Saturday (DLMS: 1 = Monday)
+  t.weekday = static_cast<uint8_t>((weekday < 0 ? weekday + 7 : weekday) + 1);
+  t.hour = static_cast<uint8_t>(rest / 3600);
+  t.minute = static_cast<uint8_t>(rest / 60 % 60);
+  t.second = static_cast<uint8_t>(rest % 60);
+  t.hundredths = 0;
+  t.deviation = deviation;
+  t.status = 0;
+  return t;
+}
+
 size_t DlmsDateTime::to_iso(char* out) const {
   if (!has_date()) return 0;
   char* p = out;

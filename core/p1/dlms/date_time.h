@@ -52,6 +52,10 @@ struct DlmsDateTime {
   // The meter's wall clock as seconds since 2000-01-01 00:00, the deviation
   // ignored: what hours, days and months of its history align to.
   bool to_local_seconds(int64_t& out) const;
+  // The inverse of to_seconds: `seconds` since 2000 (UTC when `deviation` is
+  // specified, else local time) as the meter's local date and time with that
+  // deviation; hundredths 0, clock status 0.
+  static DlmsDateTime from_seconds(int64_t seconds, int16_t deviation);
 };
 
 }  // namespace p1

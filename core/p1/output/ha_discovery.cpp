@@ -1,6 +1,7 @@
 #include "p1/output/ha_discovery.h"
 
 #include "p1/base/text_buffer.h"
+#include "p1/output/demand_json.h"
 #include "p1/output/json_text.h"
 #include "p1/output/output_format.h"
 #include "p1/output/status_json.h"
@@ -229,6 +230,82 @@ Result<size_t> format_status_discovery_config(const DiscoveryTarget& t, size_t c
   out.put("/status\",\"value_template\":\"{{ value_json.");
   out.put(name);
   out.put(" }}\",\"state_class\":\"total_increasing\",\"entity_category\":\"diagnostic\",\"enabled_by_default\":false");
+  put_availability(out, t);
+  put_device(out, t, t.meter_number);
+  out.put('}');
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+size_t demand_sensor_count(bool with_export) {
+  size_t n = 0;
+  for (const DemandField& f : demand_fields()) n += with_export || !f.is_export ? 1 : 0;
+  return n;
+}
+
+namespace {
+const DemandField* demand_field(size_t index, bool with_export) {
+  for (const DemandField& f : demand_fields()) {
+    if (!with_export && f.is_export) continue;
+    if (index-- == 0) return &f;
+  }
+  return nullptr;
+}
+
+struct DemandKey {
+  char text[48];
+  explicit DemandKey(const DemandField& f) {
+    TextBuffer b(CharSpan(text, sizeof text - 1));
+    put_demand_key(b, f);
+    text[b.size()] = '\0';
+  }
+};
+}  // namespace
+
+Result<size_t> format_demand_discovery_topic(const DiscoveryTarget& t, size_t field, bool with_export,
+                                             CharSpan buffer) {
+  const DemandField* f = demand_field(field, with_export);
+  if (f == nullptr) return Error::kOutputTooSmall;
+  TextBuffer out(buffer);
+  put_topic(out, t, "demand_", DemandKey(*f).text);
+  if (out.overflow()) return Error::kOutputTooSmall;
+  return out.size();
+}
+
+Result<size_t> format_demand_discovery_config(const DiscoveryTarget& t, size_t field, bool with_export,
+                                              CharSpan buffer) {
+  const DemandField* f = demand_field(field, with_export);
+  if (f == nullptr) return Error::kOutputTooSmall;
+  DemandKey key(*f);
+  TextBuffer out(buffer);
+  out.put("{\"name\":\"");
+  put_demand_title(out, *f);
+  out.put("\",\"unique_id\":\"");
+  put_key(out, t);
+  out.put("_demand_");
+  out.put(key.text);
+  out.put("\",\"default_entity_id\":\"");
+  put_entity_id(out, t, "demand_", key.text);
+  out.put("\",\"state_topic\":\"");
+  out.put(t.base_topic);
+  // null (not known: an incomplete quarter hour, no peak yet) renders as
+  // "None", which Home Assistant's MQTT sensor takes as unknown.
+  out.put("/demand\",\"value_template\":\"{{ value_json.");
+  out.put(key.text);
+  out.put(" }}\"");
+  if (f->timestamp) {
+    put_string(out, "device_class", "timestamp");
+  } else {
+    put_string(out, "device_class", "power");
+    put_string(out, "unit_of_measurement", "W");
+    put_string(out, "state_class", "measurement");
+  }
+  if (t.expire_after > 0) {
+    // The payload comes every 10 s of meter clock at the most: never sooner
+    // than twice that.
+    out.put(",\"expire_after\":");
+    put_json_uint(out, t.expire_after > 20 ? t.expire_after : 20);
+  }
   put_availability(out, t);
   put_device(out, t, t.meter_number);
   out.put('}');

@@ -66,6 +66,16 @@ size_t status_sensor_count();
 Result<size_t> format_status_discovery_topic(const DiscoveryTarget& target, size_t counter, CharSpan out);
 Result<size_t> format_status_discovery_config(const DiscoveryTarget& target, size_t counter, CharSpan out);
 
+// Quarter-hour demand sensors (demand_fields() of demand_json.h, read from
+// <base>/demand): average power in W (device_class power, state_class
+// measurement) and the peaks' start times (device_class timestamp).
+// `with_export`: false leaves out the export figures (a meter without 2.8.0);
+// `field` counts the sensors that remain.
+size_t demand_sensor_count(bool with_export);
+Result<size_t> format_demand_discovery_topic(const DiscoveryTarget& target, size_t field, bool with_export, CharSpan out);
+Result<size_t> format_demand_discovery_config(const DiscoveryTarget& target, size_t field, bool with_export,
+                                              CharSpan out);
+
 // The maker behind the first three letters of a system title (the FLAG id:
 // "KFM" Kaifa, "ISK" Iskraemeco, ...), or nullptr when not known.
 const char* meter_manufacturer(const char flag_id[3]);
