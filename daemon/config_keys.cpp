@@ -336,10 +336,7 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
   else if (s == "web" && n == "bind") c.web.bind = text;
   else if (s == "web" && n == "port") c.web.port = std::atoi(text.c_str());
   else if (s == "web" && n == "api") c.web.api = b;
-    // The read-only JSON API (/api/v1/values, /api/v1/history); issue 13 section 4.
-    {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
-    {"web", "api_token", T::kString, "P1BRIDGE_WEB_API_TOKEN", kProgramOnly, api_token,
-     "16 to 128 printable characters without spaces"},
+  else if (s == "web" && n == "api_token") c.web.api_token = text;
   else if (s == "queue" && n == "dir") c.queue_dir = text;
   else if (s == "queue" && n == "max_messages") c.queue_max = static_cast<size_t>(std::atoll(text.c_str()));
   else if (s == "log" && n == "level") c.log_level = text;
@@ -407,10 +404,7 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "port") return std::to_string(c.web.port);
     if (n == "key") return c.web.key;
     if (n == "api") return yes(c.web.api);
-    // The read-only JSON API (/api/v1/values, /api/v1/history); issue 13 section 4.
-    {"web", "api", T::kBool, "P1BRIDGE_WEB_API", kProgramOnly, valid_bool, "true or false"},
-    {"web", "api_token", T::kString, "P1BRIDGE_WEB_API_TOKEN", kProgramOnly, api_token,
-     "16 to 128 printable characters without spaces"},
+    if (n == "api_token") return c.web.api_token;
   } else if (s == "queue") {
     if (n == "dir") return c.queue_dir;
     if (n == "max_messages") return std::to_string(c.queue_max);
