@@ -27,6 +27,10 @@ struct MeterConfig {
   // With a key, unencrypted telegrams are refused unless this is set (a
   // meter that sends in the clear although a key is configured).
   bool allow_plaintext = false;
+  // Answer the meter's SND_NKE/SND_UD addressed to the reader with E5
+  // (Netz Oberoesterreich's AMIS meters send nothing otherwise). Harmless
+  // elsewhere: DLMS meters never address the reader, so nothing is sent.
+  bool acknowledge = true;
   p1::Aes128Key key;         // parsed from key_hex
   p1::AuthKey auth_key;      // parsed from auth_key_hex
   bool has_key = false;

@@ -42,6 +42,16 @@ Stage stage_of(Error error) {
       return Stage::kBody;
     case Error::kOutputTooSmall:
       return Stage::kOutput;
+    case Error::kOmsHeaderTruncated:
+      return Stage::kFraming;
+    case Error::kOmsUnsupportedSecurity:
+    case Error::kOmsEncryptedTruncated:
+    case Error::kOmsWrongKey:
+      return Stage::kSecurity;
+    case Error::kMbusRecordTruncated:
+    case Error::kMbusRecordMalformed:
+    case Error::kMbusUnknownVif:
+      return Stage::kApdu;
   }
   return Stage::kNone;
 }
@@ -97,6 +107,17 @@ const char* describe(Error error) {
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
     case Error::kOutputTooSmall: return "output buffer too small";
+    case Error::kOmsHeaderTruncated: return "M-Bus telegram shorter than its EN 13757-3 application header";
+    case Error::kOmsUnsupportedSecurity:
+      return "unsupported M-Bus security mode (supported: 0 unencrypted, 5 AES-128-CBC as OMS specifies)";
+    case Error::kOmsEncryptedTruncated: return "M-Bus telegram shorter than the encrypted blocks its header announces";
+    case Error::kOmsWrongKey:
+      return "the key is wrong: decrypted data does not start with 2F 2F (use the key of this meter from the grid "
+             "operator's customer portal)";
+    case Error::kMbusRecordTruncated: return "M-Bus data record truncated: a value runs past the end of the telegram";
+    case Error::kMbusRecordMalformed:
+      return "M-Bus data record malformed (more than 10 DIFE/VIFE, a digit that is not BCD, or a reserved DIF)";
+    case Error::kMbusUnknownVif: return "M-Bus data record with a VIF no EN 13757-3 table knows";
   }
   return "unknown error";
 }

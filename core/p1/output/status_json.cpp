@@ -21,6 +21,7 @@ const CounterField kCounters[] = {
     {"counter_restarts", &StreamCounters::counter_restarts},
     {"insecure_refused", &StreamCounters::insecure_refused},
     {"readings", &StreamCounters::readings},
+    {"acknowledgements", &StreamCounters::acknowledgements},
 };
 }  // namespace
 
