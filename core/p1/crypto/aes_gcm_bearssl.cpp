@@ -35,18 +35,19 @@ BearSslAesGcm::BearSslAesGcm(bool portable) {
 #endif
   }
   keys_.vtable = nullptr;
-  cbc_keys_.vtable = nullptr;
 }
 
 void BearSslAesGcm::set_key(const Aes128Key& key) {
   ctr_class_->init(&keys_.vtable, key.data(), Aes128Key::kSize);
-  cbc_class_->init(&cbc_keys_.vtable, key.data(), Aes128Key::kSize);
+  for (size_t i = 0; i < sizeof key_; ++i) key_[i] = key.data()[i];
 }
 
 void BearSslAesGcm::decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) {
   uint8_t chain[16];  // BearSSL advances the IV in place; the caller's stays as it was
   for (size_t i = 0; i < sizeof chain; ++i) chain[i] = iv[i];
-  cbc_class_->run(&cbc_keys_.vtable, chain, data.data(), data.size());
+  br_aes_gen_cbcdec_keys keys;
+  cbc_class_->init(&keys.vtable, key_, sizeof key_);
+  cbc_class_->run(&keys.vtable, chain, data.data(), data.size());
 }
 
 void BearSslAesGcm::decrypt(const uint8_t iv[12], MutableByteSpan data) {

@@ -24,7 +24,10 @@ class BearSslAesGcm final : public AesGcmDecryptor {
  private:
   const br_block_ctr_class* ctr_class_;
   const br_block_cbcdec_class* cbc_class_;
-  br_aes_gen_cbcdec_keys cbc_keys_;
+  // CBC (OMS, one telegram a second) expands its schedule per telegram from
+  // this copy: 16 bytes kept instead of a second 248-byte schedule in the
+  // device's RAM for every meter.
+  uint8_t key_[16] = {};
   br_ghash ghash_;
   const char* name_;
   br_aes_gen_ctr_keys keys_;

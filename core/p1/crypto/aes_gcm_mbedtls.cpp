@@ -6,19 +6,17 @@ namespace p1 {
 
 MbedTlsAesGcm::MbedTlsAesGcm() {
   mbedtls_aes_init(&aes_);
-  mbedtls_aes_init(&aes_decrypt_);
   mbedtls_gcm_init(&gcm_);
 }
 
 MbedTlsAesGcm::~MbedTlsAesGcm() {
   mbedtls_aes_free(&aes_);
-  mbedtls_aes_free(&aes_decrypt_);
   mbedtls_gcm_free(&gcm_);
 }
 
 void MbedTlsAesGcm::set_key(const Aes128Key& key) {
   mbedtls_aes_setkey_enc(&aes_, key.data(), 128);
-  mbedtls_aes_setkey_dec(&aes_decrypt_, key.data(), 128);
+  std::memcpy(key_, key.data(), sizeof key_);
   mbedtls_gcm_setkey(&gcm_, MBEDTLS_CIPHER_ID_AES, key.data(), 128);
 }
 
@@ -47,7 +45,11 @@ namespace p1 {
 void MbedTlsAesGcm::decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) {
   unsigned char chain[16];  // mbedTLS advances the IV in place
   std::memcpy(chain, iv, sizeof chain);
-  mbedtls_aes_crypt_cbc(&aes_decrypt_, MBEDTLS_AES_DECRYPT, data.size(), chain, data.data(), data.data());
+  mbedtls_aes_context aes;
+  mbedtls_aes_init(&aes);
+  mbedtls_aes_setkey_dec(&aes, key_, 128);
+  mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_DECRYPT, data.size(), chain, data.data(), data.data());
+  mbedtls_aes_free(&aes);
 }
 
 }  // namespace p1

@@ -19,7 +19,7 @@ class MbedTlsAesGcm final : public AesGcmDecryptor {
 
  private:
   mbedtls_aes_context aes_;  // CTR for telegrams without a tag
-  mbedtls_aes_context aes_decrypt_;  // CBC (OMS mode 5) needs the decryption schedule
+  unsigned char key_[16] = {};  // CBC (OMS mode 5) expands its decryption schedule per telegram
   mbedtls_gcm_context gcm_;
 };
 

@@ -53,11 +53,7 @@ bool MbusAcknowledger::step(uint8_t b) {
       const uint8_t c = header_[1], a = header_[2];
       if (header_[4] == kStop && static_cast<uint8_t>(c + a) == header_[3]) {
         reset();
-        if (c == kSndNke && addressed_to_us(a)) {
-          ++searches_;
-          return true;
-        }
-        return false;
+        return c == kSndNke && addressed_to_us(a);
       }
       return rescan();
     }
@@ -88,9 +84,7 @@ bool MbusAcknowledger::step(uint8_t b) {
       // A long frame that fails here is not rescanned: its bytes are gone
       // (no buffer), and the meter repeats the telegram a second later.
       reset();
-      bool ours = b == kStop && checksum_ok_ && (control_ & ~kFcb) == kSndUd && addressed_to_us(frame_address_);
-      if (ours) ++telegrams_;
-      return ours;
+      return b == kStop && checksum_ok_ && (control_ & ~kFcb) == kSndUd && addressed_to_us(frame_address_);
     }
   }
   return false;

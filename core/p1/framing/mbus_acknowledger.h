@@ -35,9 +35,6 @@ class MbusAcknowledger {
   // A new connection: forget a frame begun on the old one.
   void reset();
 
-  uint32_t searches_acknowledged() const { return searches_; }  // SND_NKE
-  uint32_t telegrams_acknowledged() const { return telegrams_; }  // SND_UD
-
  private:
   enum class State : uint8_t { kHunt, kShort, kLongHeader, kLongBody, kLongChecksum, kLongStop };
   // Processes one byte; true when a frame addressed to us ended with it.
@@ -55,8 +52,6 @@ class MbusAcknowledger {
   uint8_t control_ = 0;
   uint8_t frame_address_ = 0;
   bool checksum_ok_ = false;
-  uint32_t searches_ = 0;
-  uint32_t telegrams_ = 0;
 };
 
 }  // namespace p1

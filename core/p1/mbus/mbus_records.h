@@ -8,6 +8,9 @@
 
 namespace p1 {
 
+// Reading::layout of the readings decoded from EN 13757-3 records.
+constexpr char kMbusRecordsLayout[] = "en13757-3";
+
 // `manufacturer`: the three FLAG letters from the header (for the
 // manufacturer-specific records). Text records point into `records`.
 Error decode_mbus_records(MutableByteSpan records, const char manufacturer[3], Reading& out);

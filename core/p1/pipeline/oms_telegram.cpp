@@ -27,11 +27,11 @@ Error TelegramDecoder::decode_oms(MutableByteSpan frame, Reading& out) {
 
 Error TelegramDecoder::check_access_number(const Reading& reading) {
   int64_t clock = 0;
-  const bool has_clock = oms_clock(reading, clock) && has_oms_clock_;
+  const bool has_clock = oms_clock(reading, clock) && has_last_clock_;
   if (!has_access_number_) return Error::kNone;
   const uint8_t step = static_cast<uint8_t>(reading.frame_counter - last_access_number_);
-  const bool later = has_clock && clock > last_oms_clock_;
-  const bool older = has_clock && clock < last_oms_clock_;
+  const bool later = has_clock && clock > last_clock_;
+  const bool older = has_clock && clock < last_clock_;
   if (older || (!later && (step == 0 || step >= 128))) {
     ++counters_.frame_counter_repeats;
     return reject_replays_ ? Error::kReplayedTelegram : Error::kNone;
@@ -56,7 +56,7 @@ Error TelegramDecoder::decode_oms_telegram(MutableByteSpan frame, Reading& out) 
   std::memcpy(out.system_title + 3, h.ident, 4);
   out.system_title[7] = h.version;
   out.frame_counter = h.access_number;
-  out.layout = "en13757-3";
+  out.layout = kMbusRecordsLayout;
   MutableByteSpan records = h.records;
   switch (h.security_mode()) {
     case OmsHeader::kModeNone:
@@ -102,11 +102,7 @@ Error TelegramDecoder::decode_oms_telegram(MutableByteSpan frame, Reading& out) 
   if (error != Error::kNone) return error;
   has_access_number_ = true;
   last_access_number_ = static_cast<uint8_t>(out.frame_counter);
-  int64_t clock = 0;
-  if (oms_clock(out, clock)) {
-    has_oms_clock_ = true;
-    last_oms_clock_ = clock;
-  }
+  has_last_clock_ = oms_clock(out, last_clock_);
   ++counters_.readings;
   return Error::kNone;
 }

@@ -105,11 +105,10 @@ class TelegramDecoder {
   uint32_t counter_before_restart_ = 0;
   bool restarted_ = false;
   uint32_t restarted_from_ = 0;
-  // Access number and clock of the last accepted EN 13757-3 telegram.
+  // Access number of the last accepted EN 13757-3 telegram (its clock is
+  // last_clock_: a meter sends either kind, never both).
   bool has_access_number_ = false;
   uint8_t last_access_number_ = 0;
-  bool has_oms_clock_ = false;
-  int64_t last_oms_clock_ = 0;
 };
 
 }  // namespace p1
