@@ -305,7 +305,7 @@ namespace {
 TEST(Simulator, EveryFamilyRoundTripsThroughTheDecoder) {
   std::string dir = p1it::temp_dir("families");
   for (const char* family : {"evn", "ksm-west", "wiener-netze", "kaernten-netz", "netz-burgenland", "e450-gbt",
-                             "steiermark"}) {
+                             "steiermark", "amis"}) {
     SCOPED_TRACE(family);
     std::string base = dir + "/" + family;
     Process sim;
