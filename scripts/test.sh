@@ -25,8 +25,9 @@ if [ "$seconds" != 0 ]; then
   # target:weight; the seeds of fuzz_stream are testdata/fuzz-corpus, of the
   # others tests/fuzz/corpus/<target>.
   targets=(fuzz_stream:4 fuzz_frames:1 fuzz_hex:1 fuzz_settings:1 fuzz_wizard:1 fuzz_improv:1
-           fuzz_sealed_calls:2 fuzz_store_forward:1 fuzz_config_file:1 fuzz_queue_journal:1)
-  total_weight=14
+           fuzz_sealed_calls:2 fuzz_store_forward:1 fuzz_config_file:1 fuzz_queue_journal:1
+           fuzz_mbus_records:1 fuzz_oms_frame:1)
+  total_weight=16
   for entry in "${targets[@]}"; do
     target="${entry%%:*}"
     share=$((seconds * ${entry##*:} / total_weight))

@@ -12,15 +12,23 @@ class MeterUart {
  public:
   static constexpr size_t kRxBuffer = 2048;  // EVN: 282 bytes per telegram; ~9 s at 2400 baud
   void begin(const p1::Settings& settings);
-  // Reads what arrived; calls on_event for each reading or error.
+  // Reads what arrived; calls on_event for each reading or error. The
+  // acknowledgement an AMIS meter waits for (the core decides, E5 only) goes
+  // out on the UART's TX right after the bytes that asked for it.
   template <typename F>
   void poll(p1::MeterStream& stream, F&& on_event) {
+    stream.set_acknowledge(acknowledge_);
     uint8_t chunk[128];
     while (size_t n = Serial.available()) {
       if (n > sizeof chunk) n = sizeof chunk;
       n = Serial.readBytes(chunk, n);
       p1::ByteSpan in(chunk, n);
       while (p1::StreamEvent e = stream.push(in)) on_event(e);
+      p1::ByteSpan reply = stream.take_reply();
+      if (!reply.empty()) Serial.write(reply.data(), reply.size());
     }
   }
+
+ private:
+  bool acknowledge_ = true;  // the meter_ack setting
 };

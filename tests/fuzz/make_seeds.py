@@ -111,3 +111,16 @@ wifi = bytes([1, len(wifi) - 2]) + wifi[2:]
 write("fuzz_improv", "wifi-settings", b"\x05" + improv(3, wifi))
 write("fuzz_improv", "device-info", b"\x09" + improv(3, bytes([3, 0])) + b"Innsbruck\r")
 write("fuzz_improv", "typed-text", b"\x00" + b"IMPRESSIVE Innsbruck IMPROV\x02")
+
+
+# fuzz_mbus_records / fuzz_oms_frame: the AMIS spec sample's plaintext
+# records (byte 0 even: maker SAM) and its frame (mode 0x0D: key
+# configured, the whole input at once; 0x01: byte by byte), behind a search
+# frame and an echoed E5.
+for tid, t in telegrams():
+    if t.get("format") != "mbus-snd-ud-oms":
+        continue
+    write("fuzz_mbus_records", tid, bytes([0]) + bytes.fromhex(t["plaintext_hex"]))
+    wire = bytes.fromhex("1040F03016") + bytes([0xE5]) + bytes.fromhex(t["hex"])
+    write("fuzz_oms_frame", tid, bytes([0x0D]) + wire)
+    write("fuzz_oms_frame", tid + "-bytewise", bytes([0x01]) + wire)

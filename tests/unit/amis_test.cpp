@@ -283,6 +283,16 @@ TEST(AmisNegative, MalformedRecords) {
   EXPECT_EQ(plain_records({0x2F, 0x2F, 0x3F, 0x03}), Error::kMbusRecordMalformed);                // reserved DIF
 }
 
+TEST(AmisRecords, TenDifesWithHugeStorageNumbersAreSkipped) {
+  // Found by fuzz_mbus_records: the storage number's bits past 32 were
+  // shifted out of range. They saturate now, and no OBIS code takes them.
+  Bytes ten{0x2F, 0x2F, 0x84};
+  for (int i = 0; i < 9; ++i) ten.push_back(0x8F);
+  ten.push_back(0x0F);
+  ten.insert(ten.end(), {0x03, 1, 0, 0, 0, 0x04, 0x03, 7, 0, 0, 0});
+  EXPECT_EQ(plain_records(ten), Error::kNone);
+}
+
 TEST(AmisNegative, InvalidDateTime) {
   // Type F with the IV bit set: the meter says its clock is invalid.
   EXPECT_EQ(plain_records({0x2F, 0x2F, 0x04, 0x6D, 0x8C, 0x08, 0xC1, 0x17}), Error::kDateTimeInvalid);

@@ -56,8 +56,12 @@ Error MbusRecordReader::next(MbusRecord& out, bool& done) {
     if (n == MbusRecord::kMaxExtensions) return Error::kMbusRecordMalformed;
     if (at >= rest_.size()) return Error::kMbusRecordTruncated;
     last = rest_[at++];
-    out.storage |= static_cast<uint32_t>(last & 0x0F) << (1 + 4 * n);
-    out.tariff = static_cast<uint16_t>(out.tariff | (last >> 4 & 0x03) << (2 * n));
+    // Ten DIFEs carry 41 storage bits and 20 tariff bits: what does not fit
+    // the fields saturates them (no OBIS code has such numbers anyway).
+    uint64_t storage = out.storage | static_cast<uint64_t>(last & 0x0F) << (1 + 4 * n);
+    out.storage = storage > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(storage);
+    uint32_t tariff = out.tariff | static_cast<uint32_t>(last >> 4 & 0x03) << (2 * n);
+    out.tariff = tariff > UINT16_MAX ? UINT16_MAX : static_cast<uint16_t>(tariff);
     out.subunit = static_cast<uint16_t>(out.subunit | (last >> 6 & 0x01) << n);
   }
   if (dif == kGlobalReadout) {  // a readout request carries no VIF or data
