@@ -20,15 +20,7 @@ using p1it::Process;
 
 const char* kSpecKey = "00112233445566778899AABBCCDDEEFF";
 
-std::vector<json> sim_log(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
+std::vector<json> sim_log(const std::string& path) { return p1it::json_lines(path); }
 
 size_t count_of(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -36,14 +28,7 @@ size_t count_of(const std::string& text, const std::string& what) {
   return n;
 }
 
-bool eventually(const std::function<bool()>& done, int timeout_ms) {
-  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
+using p1it::eventually;
 
 struct AmisRig {
   std::string dir;

@@ -1,5 +1,7 @@
 #include "amis_meter.h"
 
+#include "line_writer.h"
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -25,23 +27,8 @@ void say(const char* text) {
   std::fflush(stdout);
 }
 
-// Writes at 11 bits a byte (8E1 plus start and stop).
-bool write_line(int fd, const Bytes& bytes, int baud) {
-  size_t at = 0;
-  while (at < bytes.size()) {
-    ssize_t w = ::write(fd, bytes.data() + at, bytes.size() - at);
-    if (w < 0) {
-      if (errno == EAGAIN || errno == EINTR) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        continue;
-      }
-      return false;
-    }
-    at += static_cast<size_t>(w);
-  }
-  if (baud > 0) std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(bytes.size()) * 11 * 1000000L / baud));
-  return true;
-}
+const int kNeverStop = 0;
+bool write_line(int fd, const Bytes& bytes, int baud) { return write_paced(fd, bytes, baud, &kNeverStop); }
 
 // Reads what the reader sends until `until`; true as soon as an E5 came
 // (with `stop_at_ack`). Echoes it back when asked.
@@ -65,20 +52,6 @@ bool listen(int fd, Clock::time_point until, bool echo, bool stop_at_ack, volati
   return acked;
 }
 
-p1enc::DateTime local_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  p1enc::DateTime t;
-  t.year = static_cast<uint16_t>(1900 + tm.tm_year);
-  t.month = static_cast<uint8_t>(tm.tm_mon + 1);
-  t.day = static_cast<uint8_t>(tm.tm_mday);
-  t.weekday = static_cast<uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);
-  t.hour = static_cast<uint8_t>(tm.tm_hour);
-  t.minute = static_cast<uint8_t>(tm.tm_min);
-  t.second = static_cast<uint8_t>(tm.tm_sec);
-  return t;
-}
 }  // namespace
 
 int run_amis(const AmisOptions& o, int fd, const Bytes& key, std::ofstream& log, volatile const int* stop) {
@@ -108,7 +81,7 @@ int run_amis(const AmisOptions& o, int fd, const Bytes& key, std::ofstream& log,
     ++sent;
     const MeterState& s = model.state();
     p1enc::AmisValues v;
-    v.time = local_now();
+    v.time = local_now();  // type I has no offset: the deviation is not sent
     v.energy_import_wh = static_cast<uint32_t>(s.energy_import_wh);
     v.energy_export_wh = static_cast<uint32_t>(s.energy_export_wh);
     v.power_import_w = s.power_import_w;

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "amis_meter.h"
+#include "line_writer.h"
 #include "meter_model.h"
 #include "telegram_encoder.h"
 
@@ -58,19 +59,7 @@ Bytes key_bytes(const std::string& hex) { return p1enc::from_hex(hex); }
 
 // The telegram of the configured family for the current values.
 Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t n, const Bytes& key) {
-  p1enc::DateTime t;
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  t.year = static_cast<uint16_t>(1900 + tm.tm_year);
-  t.month = static_cast<uint8_t>(tm.tm_mon + 1);
-  t.day = static_cast<uint8_t>(tm.tm_mday);
-  t.weekday = static_cast<uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);
-  t.hour = static_cast<uint8_t>(tm.tm_hour);
-  t.minute = static_cast<uint8_t>(tm.tm_min);
-  t.second = static_cast<uint8_t>(tm.tm_sec);
-  t.deviation = static_cast<int16_t>(-tm.tm_gmtoff / 60);
-  t.status = tm.tm_isdst > 0 ? 0x80 : 0x00;
+  p1enc::DateTime t = p1sim::local_now();
 
   p1enc::CipherParams p;
   std::copy(key.begin(), key.end(), p.key);
@@ -219,24 +208,7 @@ std::string values_json(const Options& o, const p1sim::MeterState& s) {
   return out;
 }
 
-// Writes at line speed: 11 bits per byte (8 data, parity, start, stop).
-bool write_paced(int fd, const Bytes& bytes, int baud) {
-  size_t chunk = baud > 0 ? std::max<size_t>(1, static_cast<size_t>(baud) / 11 / 50) : bytes.size();  // 20 ms pieces
-  for (size_t at = 0; at < bytes.size() && !g_stop;) {
-    size_t n = std::min(chunk, bytes.size() - at);
-    ssize_t w = ::write(fd, bytes.data() + at, n);
-    if (w < 0) {
-      if (errno == EAGAIN || errno == EINTR) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        continue;
-      }
-      return false;
-    }
-    at += static_cast<size_t>(w);
-    if (baud > 0) std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(w) * 11 * 1000000L / baud));
-  }
-  return true;
-}
+bool write_paced(int fd, const Bytes& bytes, int baud) { return p1sim::write_paced(fd, bytes, baud, &g_stop); }
 
 // Waits for the next TCP client (until a signal); -1 when stopping.
 int next_client(int listen_fd) {

@@ -2,8 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 namespace p1sim {
+
+p1enc::DateTime local_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  p1enc::DateTime t;
+  t.year = static_cast<uint16_t>(1900 + tm.tm_year);
+  t.month = static_cast<uint8_t>(tm.tm_mon + 1);
+  t.day = static_cast<uint8_t>(tm.tm_mday);
+  t.weekday = static_cast<uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);
+  t.hour = static_cast<uint8_t>(tm.tm_hour);
+  t.minute = static_cast<uint8_t>(tm.tm_min);
+  t.second = static_cast<uint8_t>(tm.tm_sec);
+  t.deviation = static_cast<int16_t>(-tm.tm_gmtoff / 60);
+  t.status = tm.tm_isdst > 0 ? 0x80 : 0x00;
+  return t;
+}
 
 void MeterModel::step(double seconds) {
   if (!walk_) return;
