@@ -333,6 +333,17 @@ TEST(AmisRecords, CodingsFromTheDif) {
   EXPECT_EQ(j["obis"].size(), 6u);
 }
 
+TEST(AmisRecords, RealsAsSevenSignificantDigits) {
+  json j = records_json({
+      0x05, 0x2B, 0xCD, 0xCC, 0x4C, 0x3E,        // 0.2f W (0.200000003) -> 0.2
+      0x05, 0xAB, 0x3C, 0x00, 0x24, 0x74, 0x49,  // 1e6f W export -> 1000000
+      0x05, 0xFB, 0x14, 0x00, 0x00, 0x20, 0xC1,  // -10.0f var
+  });
+  EXPECT_EQ(j["obis"]["1.0.1.7.0.255"], 0.2);
+  EXPECT_EQ(j["obis"]["1.0.2.7.0.255"], 1000000);
+  EXPECT_EQ(j["obis"]["1.0.3.7.0.255"], -10);
+}
+
 TEST(AmisRecords, UnknownManufacturerRecordsAreSkippedNotGuessed) {
   json j = records_json({0x04, 0x83, 0xFF, 0x04, 0x14, 0, 0, 0});  // SAM's 1.128.0, but maker XYZ
   EXPECT_FALSE(j.contains("obis") && j["obis"].contains("1.0.1.128.0.255"));

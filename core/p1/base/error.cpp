@@ -107,17 +107,13 @@ const char* describe(Error error) {
     case Error::kUnknownLayout: return "notification body has a layout no profile knows";
     case Error::kTooManyValues: return "telegram carries more values than a reading can hold";
     case Error::kOutputTooSmall: return "output buffer too small";
-    case Error::kOmsHeaderTruncated: return "M-Bus telegram shorter than its EN 13757-3 application header";
-    case Error::kOmsUnsupportedSecurity:
-      return "unsupported M-Bus security mode (supported: 0 unencrypted, 5 AES-128-CBC as OMS specifies)";
-    case Error::kOmsEncryptedTruncated: return "M-Bus telegram shorter than the encrypted blocks its header announces";
-    case Error::kOmsWrongKey:
-      return "the key is wrong: decrypted data does not start with 2F 2F (use the key of this meter from the grid "
-             "operator's customer portal)";
-    case Error::kMbusRecordTruncated: return "M-Bus data record truncated: a value runs past the end of the telegram";
-    case Error::kMbusRecordMalformed:
-      return "M-Bus data record malformed (more than 10 DIFE/VIFE, a digit that is not BCD, or a reserved DIF)";
-    case Error::kMbusUnknownVif: return "M-Bus data record with a VIF no EN 13757-3 table knows";
+    case Error::kOmsHeaderTruncated: return "M-Bus telegram shorter than its header";
+    case Error::kOmsUnsupportedSecurity: return "M-Bus security mode not 0 or 5";
+    case Error::kOmsEncryptedTruncated: return "M-Bus telegram shorter than its encrypted part";
+    case Error::kOmsWrongKey: return "the key is wrong: no 2F 2F after decryption";
+    case Error::kMbusRecordTruncated: return "M-Bus record truncated";
+    case Error::kMbusRecordMalformed: return "M-Bus record malformed (DIF, BCD digit or too many DIFE/VIFE)";
+    case Error::kMbusUnknownVif: return "M-Bus record with an unknown VIF";
   }
   return "unknown error";
 }

@@ -1,7 +1,8 @@
 // The line settings Austrian meters' customer interfaces use, in one table:
-// the Linux program's defaults, the device's UART and the line-setting
-// search of `p1bridge probe` take them from here. `acknowledge` marks the
-// interface where the reader must answer (MbusAcknowledger).
+// the line-setting search of `p1bridge probe` and the device take them from
+// here. `acknowledge` marks the interface where the reader must answer
+// (MbusAcknowledger). Header-only: the table is in a program only where it
+// is used (the device's RAM holds const data).
 #pragma once
 #include <cstdint>
 
@@ -28,6 +29,9 @@ constexpr LineSetting kLineP1115200{"115200 8N1", 115200, 8, 'N', 1, false,
                                     "P1: Kaernten Netz, Wels Strom, Netz Burgenland, Energienetze Steiermark"};
 
 // In the order a search tries them.
-Span<const LineSetting> line_settings();
+inline Span<const LineSetting> line_settings() {
+  static constexpr LineSetting kLines[] = {kLineMbus2400, kLineAmis9600, kLineInfrared9600, kLineP1115200};
+  return Span<const LineSetting>(kLines);
+}
 
 }  // namespace p1

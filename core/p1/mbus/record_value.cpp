@@ -1,8 +1,5 @@
 #include "p1/mbus/record_value.h"
 
-#include <cmath>
-#include <cstring>
-
 namespace p1 {
 
 namespace {
@@ -39,22 +36,47 @@ Error binary(ByteSpan data, MbusNumber& out) {
 }
 
 // A single-precision real as at most 7 significant decimal digits (what a
-// float holds), never printed through binary floating point.
+// float holds), in integer arithmetic: the value is never printed through
+// binary floating point, and the device's toolchain has no <cmath>.
 Error real(ByteSpan data, MbusNumber& out) {
-  uint32_t bits = static_cast<uint32_t>(data[0] | data[1] << 8 | data[2] << 16) | static_cast<uint32_t>(data[3]) << 24;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  if (!std::isfinite(f)) return Error::kMbusRecordMalformed;
-  if (f == 0.0f) return Error::kNone;
-  double v = std::fabs(static_cast<double>(f));
-  int scaler = static_cast<int>(std::floor(std::log10(v))) - 6;
-  double m = std::round(v / std::pow(10.0, scaler));
-  while (scaler < 0 && std::fmod(m, 10.0) == 0.0) {
-    m /= 10.0;
+  const uint32_t bits = static_cast<uint32_t>(data[0] | data[1] << 8 | data[2] << 16) |
+                        static_cast<uint32_t>(data[3]) << 24;
+  const uint32_t exponent = bits >> 23 & 0xFF;
+  const uint32_t fraction = bits & 0x7FFFFF;
+  if (exponent == 0xFF) return Error::kMbusRecordMalformed;  // infinity, NaN
+  if (exponent == 0 && fraction == 0) return Error::kNone;
+  // value = m * 2^e2 = m * 10^scaler at the end
+  uint64_t m = exponent == 0 ? fraction : fraction | 1u << 23;
+  int e2 = exponent == 0 ? -149 : static_cast<int>(exponent) - 150;
+  int scaler = 0;
+  while (e2 > 0) {
+    if (m < (1ull << 62)) {
+      m <<= 1;
+      --e2;
+    } else {
+      m = (m + 5) / 10;
+      ++scaler;
+    }
+  }
+  while (e2 < 0) {
+    if (m < (1ull << 59)) {
+      m *= 10;
+      --scaler;
+    } else {
+      m = (m + 1) >> 1;
+      ++e2;
+    }
+  }
+  while (m >= 10000000) {
+    m = (m + 5) / 10;
     ++scaler;
   }
-  out.negative = f < 0;
-  out.magnitude = static_cast<uint64_t>(m);
+  while (m != 0 && m % 10 == 0) {
+    m /= 10;
+    ++scaler;
+  }
+  out.negative = (bits >> 31) != 0;
+  out.magnitude = m;
   out.scaler = static_cast<int8_t>(scaler);
   return Error::kNone;
 }

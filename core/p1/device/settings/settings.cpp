@@ -206,7 +206,7 @@ constexpr SettingSpec kSpecs[] = {
      SettingScope::kHost},
     // On: frames addressed to the reader (only AMIS meters send them) get
     // their E5; other meters never address it, so nothing is sent to them.
-    {SettingId::kMeterAck, "meter_ack", "Acknowledge the meter (AMIS: 1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
+    {SettingId::kMeterAck, "meter_ack", "Answer the meter (AMIS; 1 on, 0 off)", K::kBool, 1, "1", "1 or 0",
      boolean, SettingScope::kBoth},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
