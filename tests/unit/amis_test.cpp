@@ -120,8 +120,8 @@ TEST(AmisNegative, FrameShorterThanItsHeader) {
   Bytes body{0x53, 0xF0, 0x5B, 0x00, 0x00, 0x00, 0x00, 0x2D, 0x4C, 0x01};
   uint8_t sum = 0;
   for (uint8_t b : body) sum = static_cast<uint8_t>(sum + b);
-  Bytes wire{0x68, static_cast<uint8_t>(body.size()), static_cast<uint8_t>(body.size()), 0x68};
-  wire.insert(wire.end(), body.begin(), body.end());
+  Bytes wire = {0x68, static_cast<uint8_t>(body.size()), static_cast<uint8_t>(body.size()), 0x68};
+  for (uint8_t b : body) wire.push_back(b);
   wire.push_back(sum);
   wire.push_back(0x16);
   Amis m;
