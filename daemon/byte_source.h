@@ -32,6 +32,14 @@ class ByteSource {
   // the source as lost); -1 = lost (close and reopen);
   // -2 = finished for good (end of a file).
   virtual long read(uint8_t* buffer, size_t size) = 0;
+  // Sends bytes to the meter (the E5 an AMIS meter waits for); never blocks.
+  // The number written, or -1 when this source cannot write (a file) or the
+  // write failed.
+  virtual long write(const uint8_t* data, size_t size) {
+    (void)data;
+    (void)size;
+    return -1;
+  }
   virtual std::string describe() const = 0;
 };
 

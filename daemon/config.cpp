@@ -325,7 +325,8 @@ std::string Config::describe() const {
     out << "meter " << m.name << ": source=" << m.source << " " << m.baud << " " << m.data_bits
         << (m.parity == Parity::kNone ? "N" : m.parity == Parity::kEven ? "E" : "O") << m.stop_bits
         << " base=" << m.base << " key=" << secret(m.key_hex) << " auth_key=" << secret(m.auth_key_hex)
-        << " profile=" << (m.profile.empty() ? "auto" : m.profile) << " stale_after=" << m.stale_after << "s\n";
+        << " profile=" << (m.profile.empty() ? "auto" : m.profile) << " stale_after=" << m.stale_after << "s"
+        << " acknowledge=" << (m.acknowledge ? "yes" : "no") << "\n";
     if (m.sunspec) {
       out << "meter " << m.name << ": sunspec meter on " << m.serve_bind << ":" << m.sunspec_port << " unit "
           << m.sunspec_unit_id << "\n";

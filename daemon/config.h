@@ -36,6 +36,10 @@ struct MeterConfig {
   int shelly_port = 80;
   int shelly_udp_port = 1010;
   std::string serve_bind = "0.0.0.0";  // address of these servers
+  // Answer the meter's SND_NKE/SND_UD addressed to the reader with E5
+  // (Netz Oberoesterreich's AMIS meters send nothing otherwise). Harmless
+  // elsewhere: DLMS meters never address the reader, so nothing is sent.
+  bool acknowledge = true;
   p1::Aes128Key key;         // parsed from key_hex
   p1::AuthKey auth_key;      // parsed from auth_key_hex
   bool has_key = false;

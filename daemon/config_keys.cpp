@@ -135,6 +135,7 @@ const ConfigKey kKeys[] = {
     {"meter", "shelly_udp_port", T::kInteger, nullptr, kProgramOnly, valid_port_or_off,
      "a port number 1-65535 (Shelly: 1010), or 0 for no UDP"},
     {"meter", "serve_bind", T::kString, nullptr, kProgramOnly, non_empty, "an address such as 0.0.0.0"},
+    {"meter", "acknowledge", T::kBool, nullptr, SettingId::kMeterAck, nullptr, nullptr},
 };
 
 char parity_letter(Parity p) { return p == Parity::kNone ? 'N' : p == Parity::kEven ? 'E' : 'O'; }
@@ -199,6 +200,7 @@ void store_schema_value(Config& c, MeterConfig* m, SettingId id, const std::stri
     case SettingId::kAuthKey: m->auth_key_hex = v; break;
     case SettingId::kMqttBase: m->base = v; break;
     case SettingId::kMeterProfile: m->profile = v == "auto" ? "" : v; break;
+    case SettingId::kMeterAck: m->acknowledge = v == "1"; break;
     case SettingId::kSerialFormat:
       m->data_bits = v[0] - '0';
       m->parity = v[1] == 'N' ? Parity::kNone : v[1] == 'E' ? Parity::kEven : Parity::kOdd;
@@ -232,6 +234,7 @@ std::string schema_text_of(const Config& c, const MeterConfig* m, SettingId id) 
     case SettingId::kAuthKey: return m->auth_key_hex;
     case SettingId::kMqttBase: return m->base;
     case SettingId::kMeterProfile: return m->profile.empty() ? "auto" : m->profile;
+    case SettingId::kMeterAck: return m->acknowledge ? "1" : "0";
     case SettingId::kSerialFormat:
       return std::to_string(m->data_bits) + parity_letter(m->parity) + std::to_string(m->stop_bits);
     default: return {};
@@ -302,7 +305,7 @@ std::string set_config_value(Config& c, MeterConfig* m, const ConfigKey& key, co
     if (!modes_to_digits(text, digits)) return name + ": expected raw, topics and/or json, got " + quoted(text);
     return set_schema(c, m, key.setting, digits, name, text);
   }
-  if (key.setting == SettingId::kDiscovery) {
+  if (key.setting == SettingId::kDiscovery || key.setting == SettingId::kMeterAck) {
     bool b;
     if (!parse_bool_text(text, b)) return name + ": expected true or false, got " + quoted(text);
     return set_schema(c, m, key.setting, b ? "1" : "0", name, text);
@@ -431,6 +434,7 @@ std::string config_value_text(const Config& c, const MeterConfig* m, const Confi
     if (n == "shelly_port") return std::to_string(m->shelly_port);
     if (n == "shelly_udp_port") return std::to_string(m->shelly_udp_port);
     if (n == "serve_bind") return m->serve_bind;
+    if (n == "acknowledge") return yes(m->acknowledge);
   }
   return {};
 }

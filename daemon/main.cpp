@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
   add_value(run_cmd, run, "--parity", "meter.parity", "none, even (default) or odd");
   add_value(run_cmd, run, "--base", "meter.base", "MQTT base topic (default smartmeter)");
   add_value(run_cmd, run, "-p,--profile", "meter.profile", "Body layout instead of detecting it");
+  add_value(run_cmd, run, "--acknowledge", "meter.acknowledge",
+            "true (default): answer frames addressed to the reader with E5 (AMIS meters wait for it); false: listen only");
   add_value(run_cmd, run, "--stale-after", "meter.stale_after",
             "Seconds without a reading before the meter's availability turns offline (default 60)");
   run_cmd->add_flag_function("--sunspec", [&run](std::int64_t) { run.values.emplace_back("meter.sunspec", "true"); },

@@ -58,6 +58,7 @@ MeterRunner::MeterRunner(const MeterConfig& meter, const Config& config, Message
   if (meter_.has_key) stream_.decoder().set_key(meter_.key);
   if (meter_.has_auth_key) stream_.decoder().set_auth_key(meter_.auth_key);
   stream_.decoder().set_allow_plaintext(meter_.allow_plaintext);
+  stream_.set_acknowledge(meter_.acknowledge);
   if (!meter_.profile.empty()) stream_.decoder().set_layout(p1::find_body_layout(meter_.profile.c_str()));
   now_ms_ = last_reading_ms_ = steady_ms();
   state_path_ = config_.queue_dir + "/meter-" + meter_.name + ".state";
@@ -245,6 +246,15 @@ void MeterRunner::on_bytes(const uint8_t* data, size_t size) {
       if (warnings_.allow(cause, "meter " + meter_.name + ": " + cause, now_ms_)) {
         P1_LOG_WARN("meter %s: telegram %u (frame %u): %s", meter_.name.c_str(), e.telegram, e.frame, cause.c_str());
       }
+    }
+  }
+  // The meter waits 0.5 s for its E5: written now, before the loop waits.
+  p1::ByteSpan reply = stream_.take_reply();
+  if (!reply.empty() && source_->write(reply.data(), reply.size()) != static_cast<long>(reply.size())) {
+    std::string cause = "cannot send the acknowledgement to " + source_->describe();
+    if (warnings_.allow(cause, "meter " + meter_.name + ": " + cause, now_ms_)) {
+      P1_LOG_WARN("meter %s: %s (a file, or the line is gone): the meter will stop sending after 10", meter_.name.c_str(),
+                  cause.c_str());
     }
   }
 }

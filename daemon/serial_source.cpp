@@ -88,6 +88,11 @@ long SerialSource::read(uint8_t* buffer, size_t size) {
   return -1;
 }
 
+long SerialSource::write(const uint8_t* data, size_t size) {
+  ssize_t n = ::write(fd_, data, size);
+  return n < 0 ? -1 : n;
+}
+
 std::string SerialSource::describe() const {
   char line[16];
   std::snprintf(line, sizeof line, "%d%c%d", meter_.data_bits,

@@ -12,6 +12,7 @@ class SerialSource final : public ByteSource {
   void close() override;
   int fd() const override { return fd_; }
   long read(uint8_t* buffer, size_t size) override;
+  long write(const uint8_t* data, size_t size) override;
   std::string describe() const override;
 
  private:

@@ -179,4 +179,10 @@ long TcpSource::read(uint8_t* buffer, size_t size) {
   return -1;  // closed by the bridge or broken
 }
 
+long TcpSource::write(const uint8_t* data, size_t size) {
+  if (state_ != State::kOpen) return -1;
+  ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+  return n < 0 ? -1 : n;
+}
+
 }  // namespace p1d

@@ -28,6 +28,7 @@ class TcpSource final : public ByteSource {
   bool connecting() const override { return state_ == State::kResolving || state_ == State::kConnecting; }
   std::string advance() override;
   long read(uint8_t* buffer, size_t size) override;
+  long write(const uint8_t* data, size_t size) override;
   std::string describe() const override { return "tcp " + host_ + ":" + port_; }
 
   struct Address {

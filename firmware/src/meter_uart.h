@@ -14,15 +14,23 @@ class MeterUart {
   void begin(const p1::Settings& settings);
   // Another line setting (the automatic search): "8E1", "8N1", ...
   void begin(uint32_t baud, const char* format);
-  // Reads what arrived; calls on_event for each reading or error.
+  // Reads what arrived; calls on_event for each reading or error. The
+  // acknowledgement an AMIS meter waits for (the core decides, E5 only) goes
+  // out on the UART's TX right after the bytes that asked for it.
   template <typename F>
   void poll(p1::MeterStream& stream, F&& on_event) {
+    stream.set_acknowledge(acknowledge_);
     uint8_t chunk[128];
     while (size_t n = Serial.available()) {
       if (n > sizeof chunk) n = sizeof chunk;
       n = Serial.readBytes(chunk, n);
       p1::ByteSpan in(chunk, n);
       while (p1::StreamEvent e = stream.push(in)) on_event(e);
+      p1::ByteSpan reply = stream.take_reply();
+      if (!reply.empty()) Serial.write(reply.data(), reply.size());
     }
   }
+
+ private:
+  bool acknowledge_ = true;  // the meter_ack setting
 };

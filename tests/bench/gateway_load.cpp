@@ -6,6 +6,9 @@
 //              arrived.
 // Needs mosquitto; acts as the meters (TCP servers) and the subscriber.
 //   gateway_load latency [telegrams]     gateway_load load [meters] [seconds]
+//   gateway_load latency-amis ... / load-amis ...: the same with Netz
+//   Oberoesterreich's AMIS telegrams (EN 13757-3, OMS mode 5, one a second),
+//   which p1bridge must also acknowledge: the E5s it sends back are counted.
 #include <arpa/inet.h>
 #include <mosquitto.h>
 #include <netinet/in.h>
@@ -32,6 +35,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
+bool g_amis = false;
 
 std::mutex g_mutex;
 std::condition_variable g_cv;
@@ -68,6 +72,25 @@ Listener listen_on_free_port() {
 }
 
 p1enc::Bytes telegram(uint32_t fc) {
+  if (g_amis) {
+    // One telegram a second: the meter clock moves on with each, the 8-bit
+    // access number wraps.
+    p1enc::AmisValues v;
+    v.time.year = 2024;
+    v.time.month = 1;
+    v.time.day = 1 + fc / 86400 % 28;
+    v.time.hour = static_cast<uint8_t>(fc / 3600 % 24);
+    v.time.minute = static_cast<uint8_t>(fc / 60 % 60);
+    v.time.second = static_cast<uint8_t>(fc % 60);
+    v.energy_import_wh = 1000 + fc;
+    v.power_import_w = fc % 5000;
+    p1enc::OmsParams p;
+    auto key = p1enc::from_hex(kKey);
+    std::copy(key.begin(), key.end(), p.key);
+    p.access_number = static_cast<uint8_t>(fc);
+    p.control = fc % 2 ? 0x53 : 0x73;
+    return p1enc::oms_frame(p1enc::amis_records(v), p);
+  }
   p1enc::EvnValues v;
   v.energy_import_wh = 1000 + fc;
   v.power_import_w = fc % 5000;
@@ -191,6 +214,17 @@ int run(const std::string& mode, int meters, int amount) {
                 g_total, expected, missing_meters);
     std::printf("  p1bridge CPU %.1f %% of one core, peak RSS %.1f MB\n",
                 100.0 * (end.cpu_seconds - start.cpu_seconds) / wall, end.rss_kb / 1024.0);
+    if (g_amis) {
+      long acks = 0, other = 0;
+      for (Listener& l : listeners) {
+        uint8_t buffer[4096];
+        ssize_t n;
+        while ((n = recv(l.client, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+          for (ssize_t i = 0; i < n; ++i) (buffer[i] == 0xE5 ? acks : other)++;
+        }
+      }
+      std::printf("  acknowledgements received: %ld E5 for %ld telegrams, %ld other bytes\n", acks, expected, other);
+    }
   }
   bridge.stop();
   mosquitto_loop_stop(sub, true);
@@ -202,6 +236,10 @@ int run(const std::string& mode, int meters, int amount) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "latency";
+  if (mode.size() > 5 && mode.substr(mode.size() - 5) == "-amis") {
+    g_amis = true;
+    mode = mode.substr(0, mode.size() - 5);
+  }
   if (mode == "latency") return run(mode, 1, argc > 2 ? std::atoi(argv[2]) : 1000);
   return run(mode, argc > 2 ? std::atoi(argv[2]) : 1000, argc > 3 ? std::atoi(argv[3]) : 30);
 }

@@ -26,11 +26,16 @@ namespace {
 TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   // Device (xtensa, firmware.elf at the commit that set these): meter 3,416 B
   // (3,272 before the replay and downgrade protection), scratch 5,016,
-  // settings 689, wizard 812, improv 272. Host: below.
-  EXPECT_LE(sizeof(p1::MeterStream), 3680u);
-  EXPECT_LE(sizeof(Scratch), 5016u);
+  // settings 689, wizard 812, improv 272. Host: below. The AMIS
+  // acknowledgement setting (meter_ack) added 2 bytes to the settings and
+  // their record in the scratch area (host 5,016 -> 5,024); the AMIS
+  // acknowledger, the access number and the acknowledgement counter 32 bytes
+  // to the meter stream (host 3,680 -> 3,712; the device figure is not
+  // measured again yet).
+  EXPECT_LE(sizeof(p1::MeterStream), 3712u);
+  EXPECT_LE(sizeof(Scratch), 5024u);
   EXPECT_EQ(sizeof(p1::Settings), p1::kSettingsStorage);
-  EXPECT_LE(sizeof(p1::Settings), 689u);
+  EXPECT_LE(sizeof(p1::Settings), 691u);
   EXPECT_LE(sizeof(p1::SetupWizard), 832u);
   EXPECT_LE(sizeof(p1::ImprovParser), 280u);
   EXPECT_LE(sizeof(p1::SealedCalls), 920u);
@@ -105,7 +110,8 @@ TEST(DeviceBudget, EveryRealTelegramDecodesWithTheDeviceCapacities) {
   size_t decoded = 0;
   for (const char* id : {"at-enetze-steiermark-sagemcom-t210dr", "at-kaerntennetz-iskra-am550",
                          "at-netznoe-kaifa-ma309-docsample", "at-salzburgnetz-kaifa-plaintext",
-                         "at-tinetz-kaifa-docsample", "at-wienernetze-iskra-am550-b", "lgz-e450-gbt-flat-a"}) {
+                         "at-tinetz-kaifa-docsample", "at-wienernetze-iskra-am550-b", "lgz-e450-gbt-flat-a",
+                         "at-netzooe-siemens-td3511-specsample"}) {
     std::ifstream in(std::string(P1_TESTDATA_DIR) + "/telegrams/" + id + ".json");
     ASSERT_TRUE(in) << id;
     nlohmann::json t = nlohmann::json::parse(in);
@@ -136,13 +142,14 @@ TEST(DeviceBudget, EveryRealTelegramDecodesWithTheDeviceCapacities) {
     }
     p1::ByteSpan in_bytes(wire.data(), wire.size());
     size_t readings = 0, errors = 0;
-    while (p1::StreamEvent e = stream.push(in_bytes)) (e.kind == p1::StreamEvent::Kind::kReading ? readings : errors)++;
+    stream.set_acknowledge(true);  // as the firmware runs it
+  while (p1::StreamEvent e = stream.push(in_bytes)) (e.kind == p1::StreamEvent::Kind::kReading ? readings : errors)++;
     while (p1::StreamEvent e = stream.finish()) (e.kind == p1::StreamEvent::Kind::kReading ? readings : errors)++;
     EXPECT_GE(readings, 1u) << id;
     EXPECT_EQ(errors, 0u) << id;
     decoded += readings > 0;
   }
-  EXPECT_EQ(decoded, 7u);
+  EXPECT_EQ(decoded, 8u);
 }
 
 }  // namespace

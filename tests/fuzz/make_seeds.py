@@ -210,3 +210,16 @@ for name in sorted(os.listdir(os.path.join(REPO, "testdata", "dumps"))):
         write("fuzz_hex_dump", name, b"\x00" + f.read())
 write("fuzz_hex_dump", "evn-bytes", b"\x04" + bytes.fromhex(sample.decode().strip()))
 write("fuzz_hex_dump", "not-a-dump", b"\x00" + b"00000000  68 fa\n00000020  00\n*\nzz")
+
+
+# fuzz_mbus_records / fuzz_oms_frame: the AMIS spec sample's plaintext
+# records (byte 0 even: maker SAM) and its frame (mode 0x0D: key
+# configured, the whole input at once; 0x01: byte by byte), behind a search
+# frame and an echoed E5.
+for tid, t in telegrams():
+    if t.get("format") != "mbus-snd-ud-oms":
+        continue
+    write("fuzz_mbus_records", tid, bytes([0]) + bytes.fromhex(t["plaintext_hex"]))
+    wire = bytes.fromhex("1040F03016") + bytes([0xE5]) + bytes.fromhex(t["hex"])
+    write("fuzz_oms_frame", tid, bytes([0x0D]) + wire)
+    write("fuzz_oms_frame", tid + "-bytewise", bytes([0x01]) + wire)

@@ -17,15 +17,7 @@ using p1it::Process;
 
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
 
-std::vector<json> sim_log(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
+std::vector<json> sim_log(const std::string& path) { return p1it::json_lines(path); }
 
 // Published JSON carries the values p1sim encoded, key by key.
 bool same_values(const json& published, const json& sent) {
@@ -294,7 +286,7 @@ namespace {
 TEST(Simulator, EveryFamilyRoundTripsThroughTheDecoder) {
   std::string dir = p1it::temp_dir("families");
   for (const char* family : {"evn", "ksm-west", "wiener-netze", "kaernten-netz", "netz-burgenland", "e450-gbt",
-                             "steiermark"}) {
+                             "steiermark", "amis"}) {
     SCOPED_TRACE(family);
     std::string base = dir + "/" + family;
     Process sim;

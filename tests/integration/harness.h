@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ std::string temp_dir(const std::string& name);
 int free_port();
 bool wait_for_port(int port, int timeout_ms);
 std::string read_text(const std::string& path);
+// One JSON value per non-empty line (p1sim's --log).
+std::vector<nlohmann::json> json_lines(const std::string& path);
+// Polls `done` every 20 ms until it holds or `timeout_ms` passed (a bound
+// so a broken build fails instead of hanging, never a speed requirement).
+bool eventually(const std::function<bool()>& done, int timeout_ms);
 
 class Process {
  public:

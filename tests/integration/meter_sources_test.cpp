@@ -37,14 +37,7 @@ int64_t ms_since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
 
-bool eventually(const std::function<bool()>& done, int timeout_ms) {
-  auto end = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (Clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
+using p1it::eventually;
 
 // `count` telegrams from p1sim (wire bytes) and what p1sim logged for each.
 struct Telegrams {

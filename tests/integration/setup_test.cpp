@@ -97,6 +97,7 @@ TEST(Setup, WizardWritesAPrivateConfigThatRunAccepts) {
   t.type("36C66639E48A8CA4D6BC8B282A793BBB\r");
   t.type("\r\r\r\r\r");                              // auth key, profile, discovery, baud, format
   t.type("/dev/ttyUSB1\r");                          // meter port
+  t.type("\r");                                      // acknowledge the meter (AMIS): kept on
   EXPECT_EQ(t.wait(), 0) << t.screen();
 
   const std::string& screen = t.screen();

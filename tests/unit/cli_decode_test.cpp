@@ -275,3 +275,21 @@ TEST(CliRun, AWeakWebKeyIsWarnedAboutNotRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+// Netz Oberoesterreich's AMIS spec sample: decoded without naming a profile;
+// with a wrong key the message says the key is wrong.
+TEST(CliDecode, AmisSpecSampleAndItsWrongKey) {
+  std::string hex = p1test::load_telegram("at-netzooe-siemens-td3511-specsample")["hex"];
+  CliRun ok = run("decode --key 00112233445566778899AABBCCDDEEFF -", hex + "\n");
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(count_lines(ok.out), 1u);
+  EXPECT_NE(ok.out.find("\"timestamp\":\"2014-07-01T08:12:31\",\"w_p\":684544,\"w_n\":129412"), std::string::npos)
+      << ok.out;
+  CliRun wrong = run("decode --key 00112233445566778899AABBCCDDEEFE -", hex + "\n");
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.err.find("error: telegram 1 (frame 1): security: the key is wrong"), std::string::npos) << wrong.err;
+}
+
+}  // namespace

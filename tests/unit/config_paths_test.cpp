@@ -72,6 +72,7 @@ const std::vector<Case>& cases() {
        "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"},
       {SettingId::kMeterProfile, "profile = \"wiener-netze\"", "wiener-netze", "wiener-netze"},
       {SettingId::kDiscovery, "discovery = false", "false", "0"},
+      {SettingId::kMeterAck, "acknowledge = false", "false", "0"},
       {SettingId::kSerialBaud, "baud = 115200", "115200", "115200"},
       {SettingId::kSerialFormat, "parity = \"none\"", "none", "8N1"},
       {SettingId::kSerialPort, "source = \"tcp://192.168.1.50:2000\"", "tcp://192.168.1.50:2000",

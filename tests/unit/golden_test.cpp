@@ -81,7 +81,7 @@ class Golden : public ::testing::TestWithParam<const char*> {};
 
 // The list below must cover every file in testdata/telegrams.
 TEST(GoldenCoverage, EveryTelegramFileIsTested) {
-  EXPECT_EQ(p1test::telegram_ids().size(), 7u);
+  EXPECT_EQ(p1test::telegram_ids().size(), 8u);
 }
 
 TEST_P(Golden, DecodesWithBearSsl) { check_golden<p1::BearSslAesGcm>(GetParam()); }
@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Telegrams, Golden,
                          ::testing::Values("at-netznoe-kaifa-ma309-docsample", "at-tinetz-kaifa-docsample",
                                            "at-salzburgnetz-kaifa-plaintext", "at-wienernetze-iskra-am550-b",
                                            "at-kaerntennetz-iskra-am550", "at-enetze-steiermark-sagemcom-t210dr",
-                                           "lgz-e450-gbt-flat-a"),
+                                           "lgz-e450-gbt-flat-a", "at-netzooe-siemens-td3511-specsample"),
                          [](const ::testing::TestParamInfo<const char*>& param) {
                            std::string name = param.param;
                            for (char& c : name) {

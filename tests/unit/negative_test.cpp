@@ -217,7 +217,7 @@ TEST(Negative, RepeatedStepBacksAreNeverAccepted) {
 }
 
 TEST(Negative, EveryErrorHasStageAndMessage) {
-  for (int i = 1; i <= static_cast<int>(Error::kOutputTooSmall); ++i) {  // kOutputTooSmall is last
+  for (int i = 1; i <= static_cast<int>(Error::kMbusUnknownVif); ++i) {  // kMbusUnknownVif is last
     auto e = static_cast<Error>(i);
     EXPECT_NE(p1::stage_of(e), Stage::kNone) << i;
     EXPECT_STRNE(p1::describe(e), "unknown error") << i;

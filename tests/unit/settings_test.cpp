@@ -96,6 +96,8 @@ TEST(Settings, ValidatorsAcceptAndRefuse) {
       {SettingId::kMeterProfile, "nonsense", false},
       {SettingId::kDiscovery, "0", true},
       {SettingId::kDiscovery, "yes", false},
+      {SettingId::kMeterAck, "0", true},
+      {SettingId::kMeterAck, "true", false},
       {SettingId::kSerialBaud, "115200", true},
       {SettingId::kSerialBaud, "1000", false},
       {SettingId::kSerialFormat, "8N1", true},

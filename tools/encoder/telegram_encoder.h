@@ -98,6 +98,44 @@ Bytes scaler_unit(int8_t scaler, uint8_t unit);
 // octet-string(6), attribute_index integer, data_index long-unsigned}.
 Bytes capture_object(uint16_t class_id, const Bytes& obis, int8_t attribute, uint16_t data_index = 0);
 
+// ---- EN 13757-3 / OMS (Netz Oberoesterreich's AMIS meters) ---------------
+
+// The values of a Siemens TD-3511 (AMIS): what its spec sample carries.
+struct AmisValues {
+  DateTime time;  // local time (type I, no offset)
+  uint32_t energy_import_wh = 0, energy_export_wh = 0;          // 1.8.0, 2.8.0
+  uint32_t reactive_import_varh = 0, reactive_export_varh = 0;  // 3.8.1, 4.8.1
+  uint32_t power_import_w = 0, power_export_w = 0;              // 1.7.0, 2.7.0
+  uint32_t reactive_power_import_var = 0, reactive_power_export_var = 0;  // 3.7.0, 4.7.0
+  int32_t inkasso_wh = 0;                                       // 1.128.0
+};
+// The data records in the AMIS order, 2F 2F first, padded with 2F to whole
+// 16-byte blocks (5 blocks, as the meter sends them).
+Bytes amis_records(const AmisValues& values);
+// Type I (CP48) date-time, 6 bytes.
+Bytes mbus_type_i(const DateTime& time);
+
+struct OmsParams {
+  uint8_t key[16] = {};
+  uint8_t control = 0x53;     // SND_UD; 0x73 with the FCB
+  uint8_t address = 0xF0;     // the reader, 240
+  uint8_t ci = 0x5B;
+  uint8_t ident[4] = {0, 0, 0, 0};
+  uint8_t manufacturer[2] = {0x2D, 0x4C};  // "SAM"
+  uint8_t version = 0x01;
+  uint8_t medium = 0x0E;
+  uint8_t access_number = 0;
+  uint8_t status = 0;
+  uint8_t mode = 5;           // security mode: 5 AES-128-CBC, 0 none
+  int encrypted_blocks = -1;  // -1: all of `records` (a multiple of 16 with mode 5)
+};
+// One M-Bus long frame 68 L L 68 C A CI header records CS 16, the records
+// encrypted with OMS mode 5 (IV: manufacturer ident version medium, access
+// number x 8) unless mode is 0.
+Bytes oms_frame(const Bytes& records, const OmsParams& params);
+// SND_NKE short frame: 10 40 A CS 16.
+Bytes mbus_snd_nke(uint8_t address = 0xF0);
+
 // DSMR text telegram with its CRC line.
 std::string dsmr_telegram(const std::string& header, const std::vector<std::string>& lines);
 

@@ -21,6 +21,8 @@
 
 #include "line_check.h"
 #include "meter_clock.h"
+#include "amis_meter.h"
+#include "line_writer.h"
 #include "meter_model.h"
 #include "telegram_encoder.h"
 
@@ -48,6 +50,10 @@ struct Options {
   uint32_t frame_counter = 1;
   unsigned seed = 1;
   bool hex = false;               // stdout/file: hex text instead of bytes
+  // amis: the meter is the bus master and waits for the reader's E5.
+  double search_interval = 60.0;
+  double ack_timeout = 0.5;
+  bool echo = false;
   // Faults: every Nth telegram (0 = never).
   int flip = 0, drop = 0, garbage = 0, truncate = 0, wrong_key = 0, repeat_counter = 0;
   p1sim::MeterClock clock;        // --clock-start ...: accelerated meter time, gaps, jumps
@@ -57,10 +63,7 @@ Bytes key_bytes(const std::string& hex) { return p1enc::from_hex(hex); }
 
 // The telegram of the configured family for the current values.
 Bytes encode(const Options& o, const p1sim::MeterState& s, uint32_t fc, uint32_t n, const Bytes& key) {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  p1enc::DateTime t = p1sim::meter_date_time(tm, static_cast<int>(tm.tm_gmtoff / 60), tm.tm_isdst > 0);
+  p1enc::DateTime t = p1sim::local_now();
   o.clock.apply(n, t);
 
   p1enc::CipherParams p;
@@ -210,24 +213,7 @@ std::string values_json(const Options& o, const p1sim::MeterState& s) {
   return out;
 }
 
-// Writes at line speed: 11 bits per byte (8 data, parity, start, stop).
-bool write_paced(int fd, const Bytes& bytes, int baud) {
-  size_t chunk = baud > 0 ? std::max<size_t>(1, static_cast<size_t>(baud) / 11 / 50) : bytes.size();  // 20 ms pieces
-  for (size_t at = 0; at < bytes.size() && !g_stop;) {
-    size_t n = std::min(chunk, bytes.size() - at);
-    ssize_t w = ::write(fd, bytes.data() + at, n);
-    if (w < 0) {
-      if (errno == EAGAIN || errno == EINTR) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        continue;
-      }
-      return false;
-    }
-    at += static_cast<size_t>(w);
-    if (baud > 0) std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(w) * 11 * 1000000L / baud));
-  }
-  return true;
-}
+bool write_paced(int fd, const Bytes& bytes, int baud) { return p1sim::write_paced(fd, bytes, baud, &g_stop); }
 
 // Waits for the next TCP client (until a signal); -1 when stopping.
 int next_client(int listen_fd) {
@@ -251,14 +237,15 @@ int open_output(const Options& o, int& listen_fd) {
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return -1;
     const char* slave = ptsname(master);
-    // The meter's line settings on the terminal: 2400 8E1 (p1bridge sets its
-    // own side the same way).
+    // The meter's line settings on the terminal: 2400 8E1, or 9600 8E1 for
+    // AMIS (p1bridge sets its own side the same way).
     int s = ::open(slave, O_RDWR | O_NOCTTY);
     termios tio{};
     tcgetattr(s, &tio);
     cfmakeraw(&tio);
-    cfsetispeed(&tio, B2400);
-    cfsetospeed(&tio, B2400);
+    speed_t speed = o.baud == 9600 ? B9600 : o.baud == 115200 ? B115200 : B2400;
+    cfsetispeed(&tio, speed);
+    cfsetospeed(&tio, speed);
     tio.c_cflag |= PARENB | CS8;
     tcsetattr(s, TCSANOW, &tio);
     ::close(s);
@@ -296,7 +283,7 @@ int main(int argc, char** argv) {
   app.add_option("--key", o.key, "AES-128 key (32 hex digits)")->capture_default_str();
   app.add_option("--auth-key", o.auth_key, "Authentication key: telegrams get SC 0x30 and a tag");
   app.add_option("--family", o.family,
-                 "evn, ksm-west, wiener-netze, kaernten-netz, netz-burgenland, e450-gbt, steiermark")
+                 "evn, ksm-west, wiener-netze, kaernten-netz, netz-burgenland, e450-gbt, steiermark, amis")
       ->capture_default_str();
   app.add_option("--output", o.output, "stdout, pty, tcp:PORT or file:PATH")->capture_default_str();
   app.add_option("--link", o.link, "With --output pty: symlink to the terminal");
@@ -313,6 +300,11 @@ int main(int argc, char** argv) {
   app.add_option("--frame-counter", o.frame_counter, "First frame counter")->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_flag("--hex", o.hex, "Write hex text lines instead of bytes");
+  app.add_option("--search-interval", o.search_interval, "amis: seconds between searches (SND_NKE)")
+      ->capture_default_str();
+  app.add_option("--ack-timeout", o.ack_timeout, "amis: seconds the meter waits for the reader's E5")
+      ->capture_default_str();
+  app.add_flag("--echo", o.echo, "amis: send back what the reader sends, as an IR head that hears itself");
   app.add_option("--flip-every", o.flip, "Fault: flip a bit on the wire in every Nth telegram");
   app.add_option("--drop-every", o.drop, "Fault: drop bytes from every Nth telegram");
   app.add_option("--garbage-every", o.garbage, "Fault: line noise before every Nth telegram");
@@ -324,6 +316,11 @@ int main(int argc, char** argv) {
   if (std::string e = o.clock.check(o.interval); !e.empty()) {
     std::fprintf(stderr, "p1sim: %s\n", e.c_str());
     return 2;
+  }
+  if (o.family == "amis") {
+    // The TD-3511's cadence and line: one telegram a second at 9600 baud.
+    if (app.count("--interval") == 0) o.interval = 1.0;
+    if (app.count("--baud") == 0) o.baud = 9600;
   }
 
   Bytes key = key_bytes(o.key);
@@ -354,6 +351,36 @@ int main(int argc, char** argv) {
   }
   std::ofstream log;
   if (!o.log_path.empty()) log.open(o.log_path, std::ios::app);
+  if (o.family == "amis") {
+    p1sim::AmisOptions a;
+    a.interval = o.interval;
+    a.search_interval = o.search_interval;
+    a.ack_timeout = o.ack_timeout;
+    a.echo = o.echo;
+    a.handshake = o.output == "pty" || o.output.rfind("tcp:", 0) == 0;  // a reader that can answer
+    a.baud = o.hex ? 0 : o.baud;
+    a.count = o.count;
+    a.access_number = static_cast<uint8_t>(o.frame_counter);
+    a.walk = o.values == "walk";
+    a.seed = o.seed;
+    a.wrong_key_every = o.wrong_key;
+    a.flip_every = o.flip;
+    a.repeat_access_every = o.repeat_counter;
+    int rc = 0;
+    for (;;) {
+      rc = p1sim::run_amis(a, fd, key, log, &g_stop);
+      if (rc == 0 || listen_fd < 0 || g_stop) break;
+      ::close(fd);  // the TCP client left: the next one is searched for from the start
+      std::printf("client left\n");
+      std::fflush(stdout);
+      fd = next_client(listen_fd);
+      if (fd < 0) break;
+    }
+    if (o.output == "pty") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (fd != STDOUT_FILENO) ::close(fd);
+    if (listen_fd >= 0) ::close(listen_fd);
+    return rc;
+  }
   p1sim::MeterModel model(o.values == "walk", o.seed);
   std::mt19937 rng(o.seed);
   uint32_t fc = o.frame_counter;

@@ -1,9 +1,19 @@
 #include "meter_model.h"
 
+#include "meter_clock.h"
+
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 namespace p1sim {
+
+p1enc::DateTime local_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return meter_date_time(tm, static_cast<int>(tm.tm_gmtoff / 60), tm.tm_isdst > 0);
+}
 
 void MeterModel::step(double seconds) {
   if (!walk_) return;

@@ -19,6 +19,10 @@ struct MeterState {
   int16_t power_factor_milli = 1000;
 };
 
+// The meter's clock: local time now, with the DLMS deviation and the
+// daylight-saving status set.
+p1enc::DateTime local_now();
+
 class MeterModel {
  public:
   MeterModel(bool random_walk, unsigned seed) : walk_(random_walk), rng_(seed) {}

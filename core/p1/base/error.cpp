@@ -44,6 +44,16 @@ Stage stage_of(Error error) {
     case Error::kReadingStale:
     case Error::kOutputTooSmall:
       return Stage::kOutput;
+    case Error::kOmsHeaderTruncated:
+      return Stage::kFraming;
+    case Error::kOmsUnsupportedSecurity:
+    case Error::kOmsEncryptedTruncated:
+    case Error::kOmsWrongKey:
+      return Stage::kSecurity;
+    case Error::kMbusRecordTruncated:
+    case Error::kMbusRecordMalformed:
+    case Error::kMbusUnknownVif:
+      return Stage::kApdu;
   }
   return Stage::kNone;
 }
@@ -101,6 +111,13 @@ const char* describe(Error error) {
     case Error::kReadingStale: return "no current reading: the meter has been silent longer than stale_after";
     case Error::kValueOutOfRange: return "value has more decimals than a reading holds";
     case Error::kOutputTooSmall: return "output buffer too small";
+    case Error::kOmsHeaderTruncated: return "M-Bus telegram shorter than its header";
+    case Error::kOmsUnsupportedSecurity: return "M-Bus security mode not 0 or 5";
+    case Error::kOmsEncryptedTruncated: return "M-Bus telegram shorter than its encrypted part";
+    case Error::kOmsWrongKey: return "the key is wrong: no 2F 2F after decryption";
+    case Error::kMbusRecordTruncated: return "M-Bus record truncated";
+    case Error::kMbusRecordMalformed: return "M-Bus record malformed (DIF, BCD digit or too many DIFE/VIFE)";
+    case Error::kMbusUnknownVif: return "M-Bus record with an unknown VIF";
   }
   return "unknown error";
 }

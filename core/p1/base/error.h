@@ -56,6 +56,14 @@ enum class Error : uint8_t {
   // output
   kReadingStale,
   kOutputTooSmall,
+  // EN 13757-3 / OMS telegrams (Netz Oberoesterreich's AMIS meters)
+  kOmsHeaderTruncated,       // framing: shorter than its application header
+  kOmsUnsupportedSecurity,   // security: a mode other than 0 and 5
+  kOmsEncryptedTruncated,    // security: fewer bytes than the encrypted blocks announced
+  kOmsWrongKey,              // security: no 2F 2F after decryption
+  kMbusRecordTruncated,      // apdu: a record runs past the end
+  kMbusRecordMalformed,      // apdu: too many DIFE/VIFE, a bad BCD digit, a DIF no meter sends
+  kMbusUnknownVif,           // apdu: a VIF no table knows
 };
 
 Stage stage_of(Error error);

@@ -1,6 +1,8 @@
-// AES-128-GCM as DLMS uses it (12-byte IV, 12-byte truncated tag), behind one
-// interface with a backend per crypto library: BearSSL (ESP8266 core, and the
-// host default), mbedTLS (ESP32). Every backend runs the same test vectors.
+// AES-128-GCM as DLMS uses it (12-byte IV, 12-byte truncated tag), and
+// AES-128-CBC decryption as OMS security mode 5 (EN 13757-7) uses it, behind
+// one interface with a backend per crypto library: BearSSL (ESP8266 core, and
+// the host default), mbedTLS (ESP32). One key per meter, so both modes share
+// the object. Every backend runs the same test vectors.
 #pragma once
 #include <cstdint>
 
@@ -23,6 +25,9 @@ class AesGcmDecryptor {
   // Verifies the (truncated) tag over aad and data, then decrypts in place.
   // Returns false, leaving data unspecified, when the tag does not match.
   virtual bool decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) = 0;
+  // AES-128-CBC decryption in place; data.size() must be a multiple of 16
+  // (the caller checks). `iv` is updated by nothing the caller sees.
+  virtual void decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) = 0;
   // Which implementation runs (e.g. "bearssl/x86ni"), for logs and benchmarks.
   virtual const char* name() const = 0;
 

@@ -18,10 +18,16 @@ class BearSslAesGcm final : public AesGcmDecryptor {
   void set_key(const Aes128Key& key) override;
   void decrypt(const uint8_t iv[12], MutableByteSpan data) override;
   bool decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) override;
+  void decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) override;
   const char* name() const override { return name_; }
 
  private:
   const br_block_ctr_class* ctr_class_;
+  const br_block_cbcdec_class* cbc_class_;
+  // CBC (OMS, one telegram a second) expands its schedule per telegram from
+  // this copy: 16 bytes kept instead of a second 248-byte schedule in the
+  // device's RAM for every meter.
+  uint8_t key_[16] = {};
   br_ghash ghash_;
   const char* name_;
   br_aes_gen_ctr_keys keys_;
@@ -36,6 +42,7 @@ class BearSslPortableAesGcm final : public AesGcmDecryptor {
   bool decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) override {
     return impl_.decrypt_verified(iv, aad, data, tag);
   }
+  void decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) override { impl_.decrypt_cbc(iv, data); }
   const char* name() const override { return impl_.name(); }
 
  private:

@@ -16,6 +16,7 @@ MbedTlsAesGcm::~MbedTlsAesGcm() {
 
 void MbedTlsAesGcm::set_key(const Aes128Key& key) {
   mbedtls_aes_setkey_enc(&aes_, key.data(), 128);
+  std::memcpy(key_, key.data(), sizeof key_);
   mbedtls_gcm_setkey(&gcm_, MBEDTLS_CIPHER_ID_AES, key.data(), 128);
 }
 
@@ -35,6 +36,20 @@ void MbedTlsAesGcm::decrypt(const uint8_t iv[12], MutableByteSpan data) {
 bool MbedTlsAesGcm::decrypt_verified(const uint8_t iv[12], ByteSpan aad, MutableByteSpan data, ByteSpan tag) {
   return mbedtls_gcm_auth_decrypt(&gcm_, data.size(), iv, 12, aad.data(), aad.size(), tag.data(), tag.size(),
                                   data.data(), data.data()) == 0;
+}
+
+}  // namespace p1
+
+namespace p1 {
+
+void MbedTlsAesGcm::decrypt_cbc(const uint8_t iv[16], MutableByteSpan data) {
+  unsigned char chain[16];  // mbedTLS advances the IV in place
+  std::memcpy(chain, iv, sizeof chain);
+  mbedtls_aes_context aes;
+  mbedtls_aes_init(&aes);
+  mbedtls_aes_setkey_dec(&aes, key_, 128);
+  mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_DECRYPT, data.size(), chain, data.data(), data.data());
+  mbedtls_aes_free(&aes);
 }
 
 }  // namespace p1

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "p1/dlms/cipher_apdu.h"
+#include "p1/framing/oms_header.h"
 
 namespace p1 {
 
@@ -91,6 +92,12 @@ ParsedFrame FrameSync::parse(ByteSpan view) const {
 
 FrameEvent FrameSync::on_telegram(MutableByteSpan apdu, uint32_t frame) {
   assembling_ = Framing::kNone;
+  if (telegram_oms_) {
+    ++counters_.telegrams;
+    FrameEvent event = FrameEvent::telegram(apdu, frame);
+    event.oms = true;
+    return event;
+  }
   if (!apdu.empty() && apdu[0] == kTagGeneralBlockTransfer) {
     Error error = Error::kNone;
     switch (gbt_.add(apdu, error)) {
@@ -114,7 +121,10 @@ FrameEvent FrameSync::on_frame(const ParsedFrame& f, Framing framing) {
   uint32_t frame = frame_number_;
 
   bool first;
-  if (framing == Framing::kMbus) {
+  const bool oms = framing == Framing::kMbus && is_oms_ci(f.ci);
+  if (oms) {
+    first = true;
+  } else if (framing == Framing::kMbus) {
     first = f.first_segment && (f.ci == 0x00 || assembling_ == Framing::kNone);
   } else if (framing == Framing::kHdlc) {
     // E450 block-transfer frames carry no LLC header but stand alone.
@@ -127,6 +137,7 @@ FrameEvent FrameSync::on_frame(const ParsedFrame& f, Framing framing) {
     if (assembling_ != Framing::kNone) lost_previous = Error::kTelegramTruncated;
     assembling_ = framing;
     telegram_len_ = 0;
+    telegram_oms_ = oms;
   } else if (assembling_ != framing) {
     ++counters_.transport_errors;
     return FrameEvent::failure(Error::kSegmentWithoutStart, frame);
@@ -138,8 +149,8 @@ FrameEvent FrameSync::on_frame(const ParsedFrame& f, Framing framing) {
   }
   std::memcpy(telegram_ + telegram_len_, f.payload.data(), f.payload.size());
   telegram_len_ += f.payload.size();
-  bool complete = f.last_segment;
-  if (framing == Framing::kMbus) {
+  bool complete = f.last_segment || oms;
+  if (framing == Framing::kMbus && !oms) {
     // The APDU's own length decides when it announces one: some meters mark
     // middle segments with CI 0x10, which also has the FIN bit.
     size_t announced = announced_cipher_apdu_size(ByteSpan(telegram_, telegram_len_));

@@ -62,6 +62,7 @@ class FrameSync {
   uint8_t telegram_[kMaxTelegram];
   size_t telegram_len_ = 0;
   Framing assembling_ = Framing::kNone;  // framing of the telegram being reassembled
+  bool telegram_oms_ = false;            // telegram_ holds an EN 13757-3 frame
   Framing framing_ = Framing::kNone;
   uint64_t consumed_ = 0;      // stream offset of the first byte not yet consumed
   bool framed_seen_ = false;   // a good M-Bus/HDLC frame was seen since reset()

@@ -1,4 +1,5 @@
 #include "p1/framing/frame_parsers.h"
+#include "p1/framing/oms_header.h"
 
 
 namespace p1 {
@@ -25,7 +26,12 @@ ParsedFrame parse_mbus_frame(ByteSpan b) {
   if (length < kMbusDlmsHeader) return ParsedFrame::not_a_frame();  // control frames carry no DLMS
   size_t total = kMbusHeader + length + 2;
   if (b.size() < total) return ParsedFrame::need_more();
-  ByteSpan payload = b.subspan(kMbusHeader + kMbusDlmsHeader, length - kMbusDlmsHeader);
+  const uint8_t ci = b[kMbusHeader + 2];
+  // EN 13757-3 frames (AMIS) carry data records after their application
+  // header: the decoder gets C A CI header data, not a DLMS APDU.
+  const bool oms = is_oms_ci(ci);
+  ByteSpan payload = oms ? b.subspan(kMbusHeader, length)
+                         : b.subspan(kMbusHeader + kMbusDlmsHeader, length - kMbusDlmsHeader);
   bool stop_byte = b[kMbusHeader + length + 1] == 0x16;
   if (sum8(b.data() + kMbusHeader, length) != b[kMbusHeader + length]) {
     return ParsedFrame::broken(Error::kMbusChecksum, total, payload, stop_byte);
@@ -34,8 +40,9 @@ ParsedFrame parse_mbus_frame(ByteSpan b) {
   ParsedFrame f;
   f.kind = ParsedFrame::Kind::kFrame;
   f.length = total;
-  f.ci = b[kMbusHeader + 2];
+  f.ci = ci;
   f.payload = payload;
+  if (oms) return f;  // one frame, one telegram
   // CI: low nibble = segment number, 0x10 = last segment. The telegram
   // assembler refines this with the APDU's own length.
   f.first_segment = (f.ci & 0x0F) == 0;

@@ -30,7 +30,7 @@ struct Maker {
 const Maker kMakers[] = {
     {"KFM", "Kaifa"},     {"ISK", "Iskraemeco"}, {"LGZ", "Landis+Gyr"}, {"SAG", "Sagemcom"},
     {"KAM", "Kamstrup"},  {"SMS", "Siemens"},    {"ELS", "Elster"},     {"EMH", "EMH metering"},
-    {"ITF", "Itron"},     {"ZPA", "ZPA Smart Energy"},
+    {"ITF", "Itron"},     {"ZPA", "ZPA Smart Energy"}, {"SAM", "Siemens (AMIS)"},
 };
 
 bool has_number(const DiscoveryTarget& t) { return t.meter_number != nullptr && t.meter_number[0] != '\0'; }

@@ -21,6 +21,7 @@ const CounterField kCounters[] P1_FLASH_DATA = {
     {"counter_restarts", &StreamCounters::counter_restarts},
     {"insecure_refused", &StreamCounters::insecure_refused},
     {"readings", &StreamCounters::readings},
+    {"acknowledgements", &StreamCounters::acknowledgements},
 };
 }  // namespace
 

@@ -17,14 +17,21 @@ StreamEvent MeterStream::on_frame_event(const FrameEvent& event) {
       break;
   }
   out.telegram = ++telegram_number_;
-  Error error = decoder_.decode(event.apdu, reading_);
+  Error error = event.oms ? decoder_.decode_oms(event.apdu, reading_) : decoder_.decode(event.apdu, reading_);
   out.kind = error == Error::kNone ? StreamEvent::Kind::kReading : StreamEvent::Kind::kError;
   out.error = error;
   out.frame_counter_restart = error == Error::kNone && decoder_.frame_counter_restarted();
   return out;
 }
 
-StreamEvent MeterStream::push(ByteSpan& input) { return on_frame_event(reader_.push(input)); }
+StreamEvent MeterStream::push(ByteSpan& input) {
+  const uint8_t* start = input.data();
+  const size_t before = input.size();
+  FrameEvent event = reader_.push(input);
+  // Every byte leaves `input` exactly once: the acknowledger sees each once.
+  if (acknowledge_ && acknowledger_.feed(ByteSpan(start, before - input.size()))) reply_due_ = true;
+  return on_frame_event(event);
+}
 
 StreamEvent MeterStream::finish() { return on_frame_event(reader_.finish()); }
 

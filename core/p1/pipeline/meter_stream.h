@@ -4,6 +4,7 @@
 #pragma once
 #include "p1/pipeline/stream_counters.h"
 #include "p1/framing/frame_sync.h"
+#include "p1/framing/mbus_acknowledger.h"
 #include "p1/cosem/reading.h"
 #include "p1/pipeline/telegram_decoder.h"
 
@@ -46,13 +47,35 @@ class MeterStream {
   // bytes and what the reader learnt about the framing. The decoder keeps
   // its frame counter (replays stay refused across reconnects) and the
   // counters go on.
-  void reset() { reader_.reset(); }
+  void reset() {
+    reader_.reset();
+    acknowledger_.reset();
+    reply_due_ = false;
+  }
+
+  // Off by default. On: every byte pushed also goes through the M-Bus
+  // acknowledger, and take_reply() returns the E5 a meter that is the bus
+  // master (AMIS) waits for. The front-end writes it to the meter after its
+  // push() loop, before it waits for input again.
+  void set_acknowledge(bool on) { acknowledge_ = on; }
+  bool acknowledging() const { return acknowledge_; }
+  // The bytes to send to the meter now (empty: none); once per push loop.
+  ByteSpan take_reply() {
+    if (!reply_due_) return ByteSpan();
+    reply_due_ = false;
+    ++counters_.acknowledgements;
+    return MbusAcknowledger::reply();
+  }
+  const MbusAcknowledger& acknowledger() const { return acknowledger_; }
 
  private:
   StreamEvent on_frame_event(const FrameEvent& event);
 
   StreamCounters counters_;
   FrameSync reader_;
+  MbusAcknowledger acknowledger_;
+  bool acknowledge_ = false;
+  bool reply_due_ = false;
   TelegramDecoder decoder_;
   Reading reading_;
   uint32_t telegram_number_ = 0;

@@ -21,6 +21,7 @@ struct StreamCounters {
   uint32_t counter_restarts = 0;       // meter restarted its frame counter (accepted, see TelegramDecoder)
   uint32_t insecure_refused = 0;       // unencrypted/unauthenticated telegrams the configuration forbids
   uint32_t readings = 0;          // readings decoded
+  uint32_t acknowledgements = 0;  // E5s sent to a meter that waits for them (AMIS)
 };
 
 }  // namespace p1

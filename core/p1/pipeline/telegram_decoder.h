@@ -20,6 +20,15 @@
 //    telegrams from before the restart cannot be replayed.
 // A refused telegram never yields a reading: decode() returns the error and
 // clears `out`.
+//
+// EN 13757-3 telegrams (decode_oms(), oms_telegram.cpp: Netz
+// Oberoesterreich's AMIS meters, OMS security mode 5) follow the same
+// policy with the same key: with a key configured an unencrypted one is
+// refused (kNotEncrypted); the 8-bit access number stands in for the frame
+// counter, compared modulo 256 (ahead by 1..127 is newer), and the meter
+// clock the telegram carries decides where the access number cannot: an
+// older clock is always a replay, a later clock is accepted whatever the
+// access number (a meter restart, or more than 127 telegrams missed).
 #pragma once
 #include "p1/dlms/cipher_apdu.h"
 #include "p1/pipeline/stream_counters.h"
@@ -52,6 +61,9 @@ class TelegramDecoder {
 
   // Decodes `apdu` (modified in place) into `out`; counts failures.
   Error decode(MutableByteSpan apdu, Reading& out);
+  // The same for an EN 13757-3 frame: C A CI, the 12-byte long header, the
+  // (encrypted) data records; decrypted in place.
+  Error decode_oms(MutableByteSpan frame, Reading& out);
 
   // True when the last decode() accepted a telegram as a restart of the
   // meter's frame counter (the front-end should log it); restarted_from() is
@@ -68,6 +80,8 @@ class TelegramDecoder {
   // rejects repeats, recognises a meter restart by its clock.
   Error check_frame_counter(const Reading& reading);
   void accepted(const Reading& reading);
+  Error decode_oms_telegram(MutableByteSpan frame, Reading& out);
+  Error check_access_number(const Reading& reading);
 
   AesGcmDecryptor* gcm_;
   StreamCounters& counters_;
@@ -91,6 +105,10 @@ class TelegramDecoder {
   uint32_t counter_before_restart_ = 0;
   bool restarted_ = false;
   uint32_t restarted_from_ = 0;
+  // Access number of the last accepted EN 13757-3 telegram (its clock is
+  // last_clock_: a meter sends either kind, never both).
+  bool has_access_number_ = false;
+  uint8_t last_access_number_ = 0;
 };
 
 }  // namespace p1

@@ -254,6 +254,10 @@ constexpr SettingSpec kSpecs[] = {
     {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
      "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", serial_port, S::kHost,
      G::kMeter, nullptr, nullptr},
+    // On: frames addressed to the reader (only AMIS meters send them) get
+    // their E5; other meters never address it, so nothing is sent to them.
+    {SettingId::kMeterAck, "meter_ack", "Answer the meter", K::kBool, 1, "1", "1 or 0", boolean, S::kBoth, G::kMeter,
+     "E5 to an AMIS meter (Netz OÖ); others are never answered", switch_option},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
 

@@ -32,6 +32,7 @@ enum class SettingId : uint8_t {
   kSerialBaud,
   kSerialFormat,
   kSerialPort,
+  kMeterAck,
   kCount,
 };
 constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kCount);
@@ -90,7 +91,7 @@ SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, s
 // Longest value any path may hand in (a key written with separators).
 constexpr size_t kMaxSettingInput = 128;
 // Sum over the schema of (capacity + 1): every value in one packed block.
-constexpr size_t kSettingsStorage = 689;
+constexpr size_t kSettingsStorage = 691;
 
 // Values as text, in fixed storage sized by the schema (no heap).
 class Settings {

@@ -4,6 +4,7 @@
 
 #include "p1/cosem/layouts/body_layout.h"
 #include "p1/cosem/layouts/dsmr_text.h"
+#include "p1/mbus/mbus_records.h"
 
 namespace p1 {
 
@@ -101,11 +102,13 @@ bool get_time(Reader& r, DlmsDateTime& t) {
   return true;
 }
 
+constexpr uint8_t kMbusRecordsIndex = 0xFD;
 constexpr uint8_t kDsmrIndex = 0xFE;
 constexpr uint8_t kNoLayout = 0xFF;
 
 uint8_t layout_index(const char* name) {
   if (std::strcmp(name, kDsmrLayout) == 0) return kDsmrIndex;
+  if (std::strcmp(name, kMbusRecordsLayout) == 0) return kMbusRecordsIndex;
   Span<const BodyLayout> layouts = body_layouts();
   for (size_t i = 0; i < layouts.size(); ++i) {
     if (std::strcmp(layouts[i].name, name) == 0) return static_cast<uint8_t>(i);
@@ -173,7 +176,10 @@ bool decode_reading(ByteSpan record, Reading& out) {
   out.frame_counter = static_cast<uint32_t>(counter);
   out.tag_checked = (flags & kTagChecked) != 0;
   Span<const BodyLayout> layouts = body_layouts();
-  out.layout = layout < layouts.size() ? layouts[layout].name : layout == kDsmrIndex ? kDsmrLayout : "";
+  out.layout = layout < layouts.size()          ? layouts[layout].name
+               : layout == kDsmrIndex         ? kDsmrLayout
+               : layout == kMbusRecordsIndex  ? kMbusRecordsLayout
+                                              : "";
   out.has_header_time = (flags & kHasHeaderTime) != 0;
   if (out.has_header_time && !get_time(r, out.header_time)) return false;
   if (!r.byte(count) || count > kMaxValues) return false;
