@@ -62,6 +62,9 @@ SettingResult listen(const ProbeOptions& o, const p1::LineSetting* setting, p1::
   if (result.error.empty()) result.error = finish_open(*source, until);
   if (!result.error.empty()) return result;
   stream.reset();  // nothing of the previous setting's bytes carries over
+  // At the AMIS setting the meter sends only while the reader answers: the
+  // probe answers as `run` does (E5 only, only to frames addressed to it).
+  stream.set_acknowledge(setting != nullptr ? setting->acknowledge : true);
   p1::LineProbe probe;
   probe.begin(stream);
   std::vector<uint8_t> buffer(4096);
@@ -93,6 +96,8 @@ SettingResult listen(const ProbeOptions& o, const p1::LineSetting* setting, p1::
     }
     p1::ByteSpan in(buffer.data(), static_cast<size_t>(n));
     while (p1::StreamEvent e = stream.push(in)) handle(e);
+    p1::ByteSpan reply = stream.take_reply();
+    if (!reply.empty()) source->write(reply.data(), reply.size());
   }
   while (p1::StreamEvent e = stream.finish()) handle(e);
   source->close();

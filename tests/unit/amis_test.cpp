@@ -6,7 +6,7 @@
 
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/crypto/aes_gcm_mbedtls.h"
-#include "p1/framing/line_settings.h"
+#include "p1/probe/line_settings.h"
 #include "p1/framing/mbus_acknowledger.h"
 #include "p1/mbus/mbus_records.h"
 #include "p1/output/output_format.h"
@@ -428,13 +428,11 @@ TEST(AmisAck, OffByDefault) {
 
 TEST(AmisAck, TheAmisLineSettingIsTheOneThatAcknowledges) {
   size_t acknowledging = 0;
-  for (const p1::LineSetting& line : p1::line_settings()) {
+  for (const p1::LineSetting& line : p1::austrian_line_settings()) {
     if (line.acknowledge) {
       ++acknowledging;
       EXPECT_EQ(line.baud, 9600u);
-      EXPECT_EQ(line.parity, 'E');
-      EXPECT_EQ(line.data_bits, 8);
-      EXPECT_EQ(line.stop_bits, 1);
+      EXPECT_STREQ(line.format, "8E1");
     }
   }
   EXPECT_EQ(acknowledging, 1u);

@@ -9,7 +9,7 @@
 // reader (or to 254, the broadcast every slave answers; never 255, the one
 // no slave answers). It needs no buffer: a long frame's checksum is summed
 // as it passes. An IR head that echoes our E5 back is harmless: E5 starts no
-// frame. p1bridge probe reuses it with the line settings of line_settings.h.
+// frame. p1bridge probe reuses it with the line settings of probe/line_settings.h.
 #pragma once
 #include <cstdint>
 

@@ -67,6 +67,9 @@ Error TelegramDecoder::decode_oms_telegram(MutableByteSpan frame, Reading& out) 
       }
       break;
     case OmsHeader::kModeAesCbc: {
+      // Encrypted, not authenticated: the DLMS security-control bits that say
+      // the same, so the status, the raw output and `probe` show it alike.
+      out.security_control = kSecurityEncryption;
       if (!has_key_) {
         ++counters_.decrypt_errors;
         return Error::kMissingKey;
