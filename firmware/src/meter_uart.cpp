@@ -4,6 +4,7 @@
 #include <cstring>
 
 void MeterUart::begin(const p1::Settings& settings) {
+  acknowledge_ = std::strcmp(settings.get(p1::SettingId::kMeterAck), "1") == 0;
   begin(static_cast<uint32_t>(std::strtoul(settings.get(p1::SettingId::kSerialBaud), nullptr, 10)),
         settings.get(p1::SettingId::kSerialFormat));
 }
@@ -15,7 +16,6 @@ void MeterUart::begin(uint32_t baud, const char* format) {
   else if (std::strcmp(format, "8E2") == 0) config = SERIAL_8E2;
   else if (std::strcmp(format, "8N2") == 0) config = SERIAL_8N2;
   else if (std::strcmp(format, "7E1") == 0) config = SERIAL_7E1;
-  acknowledge_ = std::strcmp(settings.get(p1::SettingId::kMeterAck), "1") == 0;
   Serial.flush();
   Serial.end();
   Serial.setRxBufferSize(kRxBuffer);  // before begin(), as the core requires
