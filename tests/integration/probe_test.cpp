@@ -91,6 +91,23 @@ TEST(Probe, SaysWhenTheKeyIsWrong) {
   meter.process.stop();
 }
 
+// A meter at a line setting none of the Austrian interfaces uses (or a wrong
+// adapter): bytes at every setting, never a frame, and the probe says so.
+TEST(Probe, BytesWithoutFramesAtEverySettingAreSaidPlainly) {
+  std::string dir = p1it::temp_dir("probe-noise");
+  PtyMeter meter;
+  ASSERT_TRUE(meter.start(dir, {"--family", "evn", "--line", "4800-8E1"}));
+  ProbeRun r = probe(dir, {"--port", meter.link, "--key", kSimKey}, "1.2");
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_TRUE(has(r.out, "115200 8N1 (")) << "every setting is tried: " << r.out;
+  EXPECT_FALSE(has(r.out, "frames 1") || has(r.out, "frames 2")) << r.out;
+  EXPECT_TRUE(has(r.out, "Bytes, but no valid frame at any setting: a line setting not in the list, a wrong adapter "
+                         "(M-Bus level converter vs. TTL/IR head), or noise on the line.\n"))
+      << r.out;
+  EXPECT_FALSE(has(r.out, "[[meter]]")) << r.out;
+  meter.process.stop();
+}
+
 TEST(Probe, NothingOnTheLineIsSaidPlainly) {
   std::string dir = p1it::temp_dir("probe-silent");
   PtyMeter meter;
