@@ -157,14 +157,12 @@ void BM_ShellyUdpRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ShellyUdpRequest);
+
 // The quarter-hour demand per reading: the sample taken from the decoded
 // reading, fed to the state machine (a boundary every 180 readings), and the
 // <base>/demand payload.
 void BM_DemandPerReading(benchmark::State& state) {
-  auto plain = p1enc::from_hex(p1test::load_telegram("at-netznoe-kaifa-ma309-docsample")["plaintext_hex"]);
-  p1::Reading reading;
-  uint8_t title[8] = {};
-  p1::decode_notification(p1::ByteSpan(plain.data(), plain.size()), title, nullptr, reading);
+  p1::Reading reading = evn_reading();
   p1::QuarterHourDemand demand;
   char json[2048];
   int64_t n = 0;
