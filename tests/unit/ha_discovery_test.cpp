@@ -47,6 +47,31 @@ TEST(HaDiscovery, KeyedByTheMeterNumberNotTheConfiguredName) {
   EXPECT_EQ(cb["device"]["serial_number"], "1KFM0200234804");
 }
 
+// Each gateway field's name and Home Assistant classes (the table the device
+// keeps in flash): energy totals, measurements, and the power factor without a unit.
+TEST(HaDiscovery, EveryFieldHasItsClassesAndUnit) {
+  p1::DiscoveryTarget t;
+  t.node_id = "meter";
+  json energy = config_of(t, 0);
+  EXPECT_EQ(energy["name"], "Energy import");
+  EXPECT_EQ(energy["device_class"], "energy");
+  EXPECT_EQ(energy["unit_of_measurement"], "Wh");
+  EXPECT_EQ(energy["state_class"], "total_increasing");
+  json power = config_of(t, 3);
+  EXPECT_EQ(power["name"], "Power export");
+  EXPECT_EQ(power["device_class"], "power");
+  EXPECT_EQ(power["unit_of_measurement"], "W");
+  EXPECT_EQ(power["state_class"], "measurement");
+  json current = config_of(t, 9);
+  EXPECT_EQ(current["name"], "Current L3");
+  EXPECT_EQ(current["unit_of_measurement"], "A");
+  json factor = config_of(t, 10);
+  EXPECT_EQ(factor["name"], "Power factor");
+  EXPECT_EQ(factor["device_class"], "power_factor");
+  EXPECT_FALSE(factor.contains("unit_of_measurement"));
+  EXPECT_EQ(factor["state_class"], "measurement");
+}
+
 TEST(HaDiscovery, WithoutAMeterNumberTheNodeIdAsBefore) {
   p1::DiscoveryTarget t;
   t.node_id = "house";

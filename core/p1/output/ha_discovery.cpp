@@ -9,7 +9,7 @@
 namespace p1 {
 
 namespace {
-const SensorClass kClasses[kGatewayFieldCount] = {
+const SensorClass kClasses[kGatewayFieldCount] P1_FLASH_DATA = {
     {"Energy import", "energy", "Wh", "total_increasing"},
     {"Energy export", "energy", "Wh", "total_increasing"},
     {"Power import", "power", "W", "measurement"},
@@ -20,7 +20,7 @@ const SensorClass kClasses[kGatewayFieldCount] = {
     {"Current L1", "current", "A", "measurement"},
     {"Current L2", "current", "A", "measurement"},
     {"Current L3", "current", "A", "measurement"},
-    {"Power factor", "power_factor", nullptr, "measurement"},
+    {"Power factor", "power_factor", "", "measurement"},
 };
 
 struct Maker {
@@ -47,20 +47,20 @@ void put_node(TextBuffer& out, const DiscoveryTarget& t) {
     out.put(t.node_id);
     return;
   }
-  out.put("p1bridge_");
+  out.put(P1_TEXT("p1bridge_"));
   for (const char* c = t.meter_number; *c != '\0'; ++c) out.put(id_char(*c));
 }
 
 // What unique_ids and the device identifier start with.
 void put_key(TextBuffer& out, const DiscoveryTarget& t) {
-  if (!has_number(t)) out.put("p1bridge_");
+  if (!has_number(t)) out.put(P1_TEXT("p1bridge_"));
   put_node(out, t);
 }
 
 // The suggested entity id: sensor.<key>_<suffix> (sensor.<node_id>_<field>
 // without a meter number, as object_id was before).
 void put_entity_id(TextBuffer& out, const DiscoveryTarget& t, const char* infix, const char* suffix) {
-  out.put("sensor.");
+  out.put(P1_TEXT("sensor."));
   if (has_number(t)) {
     put_key(out, t);
   } else {
@@ -72,9 +72,16 @@ void put_entity_id(TextBuffer& out, const DiscoveryTarget& t, const char* infix,
 }
 
 void put_string(TextBuffer& out, const char* key, const char* value) {
-  out.put(",\"");
+  out.put(P1_TEXT(",\""));
   out.put(key);
-  out.put("\":");
+  out.put(P1_TEXT("\":"));
+  put_json_string(out, value);
+}
+
+void put_string(TextBuffer& out, const char* key, FlashText value) {
+  out.put(P1_TEXT(",\""));
+  out.put(key);
+  out.put(P1_TEXT("\":"));
   put_json_string(out, value);
 }
 
@@ -83,17 +90,17 @@ void put_availability(TextBuffer& out, const DiscoveryTarget& t) {
     put_string(out, "availability_topic", t.availability_topic);
     return;
   }
-  out.put(",\"availability\":[{\"topic\":");
+  out.put(P1_TEXT(",\"availability\":[{\"topic\":"));
   put_json_string(out, t.availability_topic);
-  out.put("},{\"topic\":");
+  out.put(P1_TEXT("},{\"topic\":"));
   put_json_string(out, t.bridge_availability_topic);
-  out.put("}],\"availability_mode\":\"all\"");
+  out.put(P1_TEXT("}],\"availability_mode\":\"all\""));
 }
 
 void put_device(TextBuffer& out, const DiscoveryTarget& t, const char* serial) {
-  out.put(",\"device\":{\"identifiers\":[\"");
+  out.put(P1_TEXT(",\"device\":{\"identifiers\":[\""));
   put_key(out, t);
-  out.put("\"],\"name\":");
+  out.put(P1_TEXT("\"],\"name\":"));
   put_json_string(out, t.device_name);
   put_string(out, "manufacturer", t.manufacturer != nullptr ? t.manufacturer : "p1bridge");
   if (t.model != nullptr && t.model[0] != '\0') put_string(out, "model", t.model);
@@ -107,12 +114,12 @@ void put_device(TextBuffer& out, const DiscoveryTarget& t, const char* serial) {
 
 void put_topic(TextBuffer& out, const DiscoveryTarget& t, const char* infix, const char* name) {
   out.put(t.prefix);
-  out.put("/sensor/");
+  out.put(P1_TEXT("/sensor/"));
   put_node(out, t);
   out.put('/');
   out.put(infix);
   out.put(name);
-  out.put("/config");
+  out.put(P1_TEXT("/config"));
 }
 }  // namespace
 
@@ -146,15 +153,15 @@ Result<size_t> format_discovery_config(const DiscoveryTarget& t, size_t field, c
   const char* name = gateway_fields()[field].name;
   const SensorClass& c = kClasses[field];
   TextBuffer out(buffer);
-  out.put("{\"name\":\"");
-  out.put(c.title);
-  out.put("\",\"unique_id\":\"");
+  out.put(P1_TEXT("{\"name\":\""));
+  out.put(FlashText(c.title));
+  out.put(P1_TEXT("\",\"unique_id\":\""));
   put_key(out, t);
   out.put('_');
   out.put(name);
-  out.put("\",\"default_entity_id\":\"");
+  out.put(P1_TEXT("\",\"default_entity_id\":\""));
   put_entity_id(out, t, "", name);
-  out.put("\",\"state_topic\":");
+  out.put(P1_TEXT("\",\"state_topic\":"));
   if (t.per_field_topics) {
     out.put('"');
     out.put(t.base_topic);
@@ -164,15 +171,15 @@ Result<size_t> format_discovery_config(const DiscoveryTarget& t, size_t field, c
   } else {
     out.put('"');
     out.put(t.base_topic);
-    out.put("/json\",\"value_template\":\"{{ value_json.");
+    out.put(P1_TEXT("/json\",\"value_template\":\"{{ value_json."));
     out.put(name);
-    out.put(" }}\"");
+    out.put(P1_TEXT(" }}\""));
   }
-  if (c.device_class != nullptr) put_string(out, "device_class", c.device_class);
-  if (c.unit != nullptr) put_string(out, "unit_of_measurement", c.unit);
-  put_string(out, "state_class", c.state_class);
+  if (!FlashText(c.device_class).empty()) put_string(out, "device_class", FlashText(c.device_class));
+  if (!FlashText(c.unit).empty()) put_string(out, "unit_of_measurement", FlashText(c.unit));
+  put_string(out, "state_class", FlashText(c.state_class));
   if (t.expire_after > 0) {
-    out.put(",\"expire_after\":");
+    out.put(P1_TEXT(",\"expire_after\":"));
     put_json_uint(out, t.expire_after);
   }
   put_availability(out, t);
@@ -213,23 +220,23 @@ Result<size_t> format_status_discovery_config(const DiscoveryTarget& t, size_t c
   counter_fields()[counter].name().copy(CharSpan(name, sizeof name));
   TextBuffer out(buffer);
   // "frame_counter_gaps" -> "Frame counter gaps"
-  out.put("{\"name\":\"");
+  out.put(P1_TEXT("{\"name\":\""));
   for (const char* c = name; *c != '\0'; ++c) {
     char ch = *c == '_' ? ' ' : *c;
     if (c == name && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
     out.put(ch);
   }
-  out.put("\",\"unique_id\":\"");
+  out.put(P1_TEXT("\",\"unique_id\":\""));
   put_key(out, t);
-  out.put("_status_");
+  out.put(P1_TEXT("_status_"));
   out.put(name);
-  out.put("\",\"default_entity_id\":\"");
+  out.put(P1_TEXT("\",\"default_entity_id\":\""));
   put_entity_id(out, t, "status_", name);
-  out.put("\",\"state_topic\":\"");
+  out.put(P1_TEXT("\",\"state_topic\":\""));
   out.put(t.base_topic);
-  out.put("/status\",\"value_template\":\"{{ value_json.");
+  out.put(P1_TEXT("/status\",\"value_template\":\"{{ value_json."));
   out.put(name);
-  out.put(" }}\",\"state_class\":\"total_increasing\",\"entity_category\":\"diagnostic\",\"enabled_by_default\":false");
+  out.put(P1_TEXT(" }}\",\"state_class\":\"total_increasing\",\"entity_category\":\"diagnostic\",\"enabled_by_default\":false"));
   put_availability(out, t);
   put_device(out, t, t.meter_number);
   out.put('}');
@@ -278,21 +285,21 @@ Result<size_t> format_demand_discovery_config(const DiscoveryTarget& t, size_t f
   if (f == nullptr) return Error::kOutputTooSmall;
   DemandKey key(*f);
   TextBuffer out(buffer);
-  out.put("{\"name\":\"");
+  out.put(P1_TEXT("{\"name\":\""));
   put_demand_title(out, *f);
-  out.put("\",\"unique_id\":\"");
+  out.put(P1_TEXT("\",\"unique_id\":\""));
   put_key(out, t);
-  out.put("_demand_");
+  out.put(P1_TEXT("_demand_"));
   out.put(key.text);
-  out.put("\",\"default_entity_id\":\"");
+  out.put(P1_TEXT("\",\"default_entity_id\":\""));
   put_entity_id(out, t, "demand_", key.text);
-  out.put("\",\"state_topic\":\"");
+  out.put(P1_TEXT("\",\"state_topic\":\""));
   out.put(t.base_topic);
   // null (not known: an incomplete quarter hour, no peak yet) renders as
   // "None", which Home Assistant's MQTT sensor takes as unknown.
-  out.put("/demand\",\"value_template\":\"{{ value_json.");
+  out.put(P1_TEXT("/demand\",\"value_template\":\"{{ value_json."));
   out.put(key.text);
-  out.put(" }}\"");
+  out.put(P1_TEXT(" }}\""));
   if (f->timestamp) {
     put_string(out, "device_class", "timestamp");
   } else {
@@ -303,7 +310,7 @@ Result<size_t> format_demand_discovery_config(const DiscoveryTarget& t, size_t f
   if (t.expire_after > 0) {
     // The payload comes every 10 s of meter clock at the most: never sooner
     // than twice that.
-    out.put(",\"expire_after\":");
+    out.put(P1_TEXT(",\"expire_after\":"));
     put_json_uint(out, t.expire_after > 20 ? t.expire_after : 20);
   }
   put_availability(out, t);

@@ -14,6 +14,7 @@
 // ("sensor.p1bridge_<number>_w_p"); `object_id` was deprecated for it in
 // Home Assistant 2025.10 (it stops working in 2026.4) and is not sent.
 #pragma once
+#include "p1/base/flash_text.h"
 #include <cstdint>
 
 #include "p1/cosem/gateway_fields.h"
@@ -39,11 +40,12 @@ struct DiscoveryTarget {
   const char* sw_version = nullptr;
 };
 
+// The table is in flash on the device: its text is read through FlashText.
 struct SensorClass {
-  const char* title;         // "Energy import"
-  const char* device_class;  // "energy"; nullptr for none
-  const char* unit;          // "Wh"; nullptr for none
-  const char* state_class;   // "total_increasing" / "measurement"
+  char title[16];         // "Energy import"
+  char device_class[16];  // "energy"; "" for none
+  char unit[4];           // "Wh"; "" for none
+  char state_class[20];   // "total_increasing" / "measurement"
 };
 // Home Assistant classes of gateway field `index` (see gateway_fields()).
 const SensorClass& sensor_class(size_t index);
