@@ -264,13 +264,13 @@ std::string save_settings(const std::string& path, const p1::Settings* before, c
   const MeterConfig& meter = shown.meters[0];
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
     if (!spec.applies(false)) continue;
-    if (before != nullptr && std::strcmp(before->get(spec.id), after.get(spec.id)) == 0) continue;
+    if (before != nullptr && std::strcmp(before->get(spec.id()), after.get(spec.id())) == 0) continue;
     std::vector<const ConfigKey*> keys;
-    if (spec.id == p1::SettingId::kSerialFormat) {
+    if (spec.id() == p1::SettingId::kSerialFormat) {
       keys = {find_config_key("meter", "data_bits"), find_config_key("meter", "parity"),
               find_config_key("meter", "stop_bits")};
     } else {
-      keys = {config_key_for(spec.id)};
+      keys = {config_key_for(spec.id())};
     }
     for (const ConfigKey* k : keys) {
       toml::table* table = nullptr;

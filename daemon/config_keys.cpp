@@ -249,7 +249,7 @@ std::string set_schema(Config& c, MeterConfig* m, SettingId id, const std::strin
   p1::SettingError e = p1::check_setting(id, p1::Span<const char>(schema_text.data(), schema_text.size()),
                                          p1::CharSpan(canonical, sizeof canonical), n);
   if (e != p1::SettingError::kNone) {
-    const char* expected = p1::setting_spec(id).expected;
+    const char* expected = p1::setting_spec(id).expected().host_string();
     std::string given = p1::setting_is_secret(id) ? std::string("a value of ") + std::to_string(shown.size()) +
                                                         " characters"
                                                   : quoted(shown);
@@ -362,11 +362,11 @@ p1::Settings settings_from_config(const Config& c) {
   const MeterConfig* m = c.meters.empty() ? nullptr : &c.meters[0];
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
     if (!spec.applies(false)) continue;
-    std::string text = schema_text_of(c, m, spec.id);
-    const ConfigKey* key = config_key_for(spec.id);  // none for serial_format: a meter's
+    std::string text = schema_text_of(c, m, spec.id());
+    const ConfigKey* key = config_key_for(spec.id());  // none for serial_format: a meter's
     bool meter_setting = key == nullptr || std::strcmp(key->section, "meter") == 0;
     // Every value in the config passed the schema on its way in.
-    if (m != nullptr || !meter_setting) s.set(spec.id, text.c_str());
+    if (m != nullptr || !meter_setting) s.set(spec.id(), text.c_str());
   }
   return s;
 }
@@ -374,7 +374,7 @@ p1::Settings settings_from_config(const Config& c) {
 void apply_settings(const p1::Settings& s, Config& c) {
   if (c.meters.empty()) c.meters.emplace_back();
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    if (spec.applies(false)) store_schema_value(c, &c.meters[0], spec.id, s.get(spec.id));
+    if (spec.applies(false)) store_schema_value(c, &c.meters[0], spec.id(), s.get(spec.id()));
   }
 }
 

@@ -12,7 +12,7 @@ packages=(
   libmosquitto-dev libssl-dev        # MQTT client, TLS pinning
   libcpp-httplib-dev                 # the configuration page's HTTP server
   libmodbus-dev                      # the SunSpec (Fronius Smart Meter TCP) Modbus server
-  mbpoll python3-pymodbus            # Modbus clients of the integration tests
+  mbpoll python3-pymodbus python3-serial-asyncio  # Modbus clients of the integration tests (pymodbus imports serial_asyncio)
   libsqlite3-dev                     # the page's history (p1bridge run)
   chromium                           # browser tests (driven by playwright-core)
   mosquitto mosquitto-clients openssl  # broker and tools for the demo and the integration tests

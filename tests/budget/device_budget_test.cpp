@@ -62,7 +62,7 @@ TEST(DeviceBudget, TheSettingsFormFitsTheDevicesReplyBuffer) {
   } backend;
   // The longest value of every shown setting (what a full form sends back).
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    if (spec.kind == p1::SettingKind::kText) backend.values.set(spec.id, std::string(spec.capacity, 'a').c_str());
+    if (spec.kind() == p1::SettingKind::kText) backend.values.set(spec.id(), std::string(spec.capacity(), 'a').c_str());
   }
   p1test::CountingRandom random;
   p1::BearSslWebCrypto crypto;

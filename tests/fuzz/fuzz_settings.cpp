@@ -46,9 +46,9 @@ struct MemoryStorage final : p1::SettingsStorage {
 // Every value is one the schema accepts, NUL-terminated within capacity.
 void check_valid(const p1::Settings& s) {
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    const char* value = s.get(spec.id);
+    const char* value = s.get(spec.id());
     size_t n = strnlen(value, p1::Settings::kMaxValue + 1);
-    if (n > spec.capacity || n != s.length(spec.id)) __builtin_trap();
+    if (n > spec.capacity() || n != s.length(spec.id())) __builtin_trap();
     if (!spec.valid(p1::Span<const char>(value, n))) __builtin_trap();
   }
 }

@@ -27,7 +27,7 @@ struct Sink final : p1::TextOutput {
     size_t n = strnlen(text, 4096);
     if (n == 4096) __builtin_trap();  // not terminated (or absurdly long)
     for (const p1::SettingSpec& spec : p1::setting_specs()) {
-      if (std::strcmp(text, spec.label) == 0) field = &spec;
+      if (std::strcmp(text, spec.label().host_string()) == 0) field = &spec;
     }
     printed += n;
     std::strncpy(last, text, sizeof last - 1);
@@ -36,9 +36,9 @@ struct Sink final : p1::TextOutput {
 
 void check_valid(const p1::Settings& s) {
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    const char* value = s.get(spec.id);
+    const char* value = s.get(spec.id());
     size_t n = strnlen(value, p1::Settings::kMaxValue + 1);
-    if (n > spec.capacity || !spec.valid(p1::Span<const char>(value, n))) __builtin_trap();
+    if (n > spec.capacity() || !spec.valid(p1::Span<const char>(value, n))) __builtin_trap();
   }
 }
 
@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool printable = u >= 0x20 && u != 0x7F;
     // A printable key in a secret field echoes '*' (or nothing at the limit).
     if (o == Outcome::kRunning && field != nullptr && field == sink.field && printable &&
-        field->kind == p1::SettingKind::kSecret && sink.printed != before) {
+        field->kind() == p1::SettingKind::kSecret && sink.printed != before) {
       if (sink.printed != before + 1 || sink.last[0] != '*') __builtin_trap();
     }
     if (o != Outcome::kRunning) done = o;

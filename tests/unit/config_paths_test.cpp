@@ -114,19 +114,19 @@ TEST(ConfigPaths, FileLoadsCanonicalAndAnUntouchedSaveKeepsEveryValue) {
     std::string path = dir.path + "/p1bridge.toml";
     write_file(path, config_with(c));
     p1d::Config config = load(path);
-    EXPECT_EQ(value_of(config, c.id), c.canonical) << p1::setting_spec(c.id).key;
+    EXPECT_EQ(value_of(config, c.id), c.canonical) << p1::setting_spec(c.id).key().host_string();
     // An untouched save (web Save, Enter through the wizard) changes nothing.
     p1::Settings shown = p1d::settings_from_config(config);
     std::string before = read_file(path);
     ASSERT_EQ(p1d::save_settings(path, &shown, shown), "");
-    EXPECT_EQ(value_of(load(path), c.id), c.canonical) << p1::setting_spec(c.id).key;
+    EXPECT_EQ(value_of(load(path), c.id), c.canonical) << p1::setting_spec(c.id).key().host_string();
     // A save that changes another field keeps this one.
     p1::Settings changed = shown;
     SettingId other = c.id == SettingId::kMqttClientId ? SettingId::kMqttUser : SettingId::kMqttClientId;
     ASSERT_EQ(changed.set(other, "changed-1"), p1::SettingError::kNone);
     ASSERT_EQ(p1d::save_settings(path, &shown, changed), "");
     p1d::Config again = load(path);
-    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key << "\n" << read_file(path);
+    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key().host_string() << "\n" << read_file(path);
     EXPECT_EQ(value_of(again, other), "changed-1");
     struct stat st {};
     ASSERT_EQ(stat(path.c_str(), &st), 0);
@@ -172,7 +172,7 @@ TEST(ConfigPaths, EveryPathRefusesWhatTheSchemaRefusesWithTheSameExpectation) {
   for (const Bad& b : bad) {
     const p1d::ConfigKey* key = p1d::find_config_key(b.section, b.name);
     ASSERT_NE(key, nullptr);
-    std::string expected = std::string("expected ") + p1::setting_spec(key->setting).expected;
+    std::string expected = std::string("expected ") + p1::setting_spec(key->setting).expected().host_string();
     TempDir dir;
     std::string path = dir.path + "/c.toml";
     if (std::string(b.section) == "meter") {
@@ -263,7 +263,7 @@ TEST(ConfigPaths, WizardEnterEverywhereKeepsEveryValue) {
     ASSERT_EQ(wizard.outcome(), p1::SetupWizard::Outcome::kSaved);
     ASSERT_EQ(p1d::save_settings(path, &shown, wizard.result()), "");
     p1d::Config again = load(path);
-    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key;
+    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key().host_string();
     EXPECT_EQ(again.web.key, "correct-horse-battery");
   }
 }
@@ -303,10 +303,10 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     bool first = true;
     for (const p1::SettingSpec& spec : p1::setting_specs()) {
       if (!spec.applies(false)) continue;
-      std::string value = spec.kind == p1::SettingKind::kSecret ? "" : backend.shown.get(spec.id);
+      std::string value = spec.kind() == p1::SettingKind::kSecret ? "" : backend.shown.get(spec.id());
       std::string escaped;
       for (char ch : value) escaped += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-      request += std::string(first ? "" : ",") + "\"" + spec.key + "\":\"" + escaped + "\"";
+      request += std::string(first ? "" : ",") + "\"" + spec.key().host_string() + "\":\"" + escaped + "\"";
       first = false;
     }
     request += "}}";
@@ -340,7 +340,7 @@ TEST(ConfigPaths, WebSaveOfWhatThePageShowsKeepsEveryValue) {
     ASSERT_EQ(answer.text.size(), reply.length);
 
     p1d::Config again = load(backend.path);
-    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key << "\n" << read_file(backend.path);
+    EXPECT_EQ(value_of(again, c.id), c.canonical) << p1::setting_spec(c.id).key().host_string() << "\n" << read_file(backend.path);
     EXPECT_EQ(again.web.key, config.web.key);
     EXPECT_EQ(again.meters[0].key_hex, config.meters[0].key_hex);
   }

@@ -227,11 +227,11 @@ TEST(SealedCalls, TheSettingsFormCarriesGroupsKindsHelpAndOptions) {
   // Every option offered is accepted by the setting's validator, and a value
   // outside the list is not.
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    if (spec.option == nullptr || spec.kind == p1::SettingKind::kFlags) continue;
+    if (!spec.has_options() || spec.kind() == p1::SettingKind::kFlags) continue;
     p1::SettingOption o;
     for (size_t i = 0; spec.option(i, o); ++i) {
       p1::Settings s;
-      EXPECT_EQ(s.set(spec.id, std::string(o.value.data(), o.value.size()).c_str()), p1::SettingError::kNone) << spec.key;
+      EXPECT_EQ(s.set(spec.id(), std::string(o.value.data(), o.value.size()).c_str()), p1::SettingError::kNone) << spec.key().host_string();
     }
   }
   p1::Settings s;

@@ -27,9 +27,9 @@ TEST(Settings, DefaultsOfTheOriginalGateway) {
   EXPECT_STREQ(s.get(SettingId::kMessageMode), "2");
   EXPECT_STREQ(s.get(SettingId::kSerialFormat), "8E1");
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    EXPECT_TRUE(spec.valid(p1::Span<const char>(spec.fallback, std::strlen(spec.fallback)))) << spec.key;
-    EXPECT_GE(spec.capacity, std::strlen(spec.fallback));
-    EXPECT_LE(spec.capacity, Settings::kMaxValue);
+    EXPECT_TRUE(spec.valid(p1::Span<const char>(spec.fallback().host_string(), std::strlen(spec.fallback().host_string())))) << spec.key().host_string();
+    EXPECT_GE(spec.capacity(), std::strlen(spec.fallback().host_string()));
+    EXPECT_LE(spec.capacity(), Settings::kMaxValue);
   }
 }
 
@@ -107,7 +107,7 @@ TEST(Settings, ValidatorsAcceptAndRefuse) {
     Settings s;
     std::string before = s.get(c.id);
     SettingError e = s.set(c.id, c.value);
-    EXPECT_EQ(e == SettingError::kNone, c.ok) << p1::setting_spec(c.id).key << " = '" << c.value << "'";
+    EXPECT_EQ(e == SettingError::kNone, c.ok) << p1::setting_spec(c.id).key().host_string() << " = '" << c.value << "'";
     if (!c.ok) {
       EXPECT_EQ(std::string(s.get(c.id)), before) << "a refused value must not be stored";
     }
@@ -139,13 +139,13 @@ TEST(Settings, KeysAndFingerprintsAreNormalisedOnce) {
 
 TEST(Settings, StorageIsAsLargeAsTheSchema) {
   size_t sum = 0;
-  for (const p1::SettingSpec& spec : p1::setting_specs()) sum += spec.capacity + 1u;
+  for (const p1::SettingSpec& spec : p1::setting_specs()) sum += spec.capacity() + 1u;
   EXPECT_EQ(sizeof(Settings), sum);
   // Every field holds a value of its full capacity without touching its neighbours.
   Settings s;
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
-    if (spec.id != SettingId::kWifiSsid && spec.id != SettingId::kMqttUser) continue;
-    ASSERT_EQ(s.set(spec.id, std::string(spec.capacity, 'x').c_str()), SettingError::kNone);
+    if (spec.id() != SettingId::kWifiSsid && spec.id() != SettingId::kMqttUser) continue;
+    ASSERT_EQ(s.set(spec.id(), std::string(spec.capacity(), 'x').c_str()), SettingError::kNone);
   }
   EXPECT_STREQ(s.get(SettingId::kWifiPassword), "");
   EXPECT_STREQ(s.get(SettingId::kMqttHost), "127.0.0.1");
@@ -156,7 +156,7 @@ TEST(Settings, FindByKey) {
   const char* key = "mqtt_base";
   const p1::SettingSpec* spec = p1::find_setting(p1::Span<const char>(key, std::strlen(key)));
   ASSERT_NE(spec, nullptr);
-  EXPECT_EQ(spec->id, SettingId::kMqttBase);
+  EXPECT_EQ(spec->id(), SettingId::kMqttBase);
   EXPECT_TRUE(p1::setting_is_secret(SettingId::kMqttPassword));
   EXPECT_FALSE(p1::setting_is_secret(SettingId::kMqttHost));
 }

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "p1/base/flash_text.h"
+
 namespace p1 {
 
 enum class Stage : uint8_t {
@@ -68,7 +70,12 @@ enum class Error : uint8_t {
 
 Stage stage_of(Error error);
 const char* stage_name(Stage stage);
-// One sentence, lower case, no trailing period; names the likely cause.
+// One sentence, lower case, no trailing period; names the likely cause
+// (constant text: in flash on the device).
+FlashText describe_text(Error error);
+#if !defined(P1_FLASH_STRINGS)
+// The same sentence for host code (the Linux program, tools, tests).
 const char* describe(Error error);
+#endif
 
 }  // namespace p1

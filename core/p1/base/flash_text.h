@@ -47,10 +47,23 @@ inline char flash_char(const char* p) {
 #endif
 }
 
+// A copy of one entry of a constant table (flash on the device), read word
+// by word: for tables of small fields, which the CPU cannot read from flash
+// directly.
+void flash_copy(void* to, const void* from, size_t size);
+template <typename T>
+T flash_read(const T& entry) {
+  static_assert(__is_trivially_copyable(T), "flash tables hold plain data");
+  T out;
+  flash_copy(&out, &entry, sizeof(T));
+  return out;
+}
+
 class FlashText {
  public:
   constexpr explicit FlashText(const char* text) : text_(text) {}
   char at(size_t i) const { return flash_char(text_ + i); }
+  FlashText from(size_t offset) const { return FlashText(text_ + offset); }
   bool empty() const { return at(0) == '\0'; }
   size_t size() const {
     size_t n = 0;

@@ -28,12 +28,12 @@ void SetupWizard::print_settings(TextOutput& out, const Settings& settings, bool
   for (const SettingSpec& spec : setting_specs()) {
     if (!spec.applies(include_wifi)) continue;
     out.print(P1_TEXT("  "));
-    out.print(spec.key);
+    out.print(spec.key());
     out.print(P1_TEXT(" = "));
-    if (spec.kind == SettingKind::kSecret) {
-      out.print(settings.length(spec.id) > 0 ? P1_TEXT("(set)") : P1_TEXT("(not set)"));
+    if (spec.kind() == SettingKind::kSecret) {
+      out.print(settings.length(spec.id()) > 0 ? P1_TEXT("(set)") : P1_TEXT("(not set)"));
     } else {
-      out.print(settings.get(spec.id));
+      out.print(settings.get(spec.id()));
     }
     out.print(P1_TEXT("\r\n"));
   }
@@ -74,10 +74,10 @@ void SetupWizard::next_field() {
 
 void SetupWizard::prompt() {
   const SettingSpec& spec = setting_specs()[field_];
-  out_.print(spec.label);
+  out_.print(spec.label());
   // A serial terminal has no switches: flags and on/off are typed as their
   // digits, so the prompt names them ("(0 raw, 1 topics, 2 JSON)").
-  if (spec.option != nullptr && (spec.kind == SettingKind::kFlags || spec.kind == SettingKind::kBool)) {
+  if (spec.has_options() && (spec.kind() == SettingKind::kFlags || spec.kind() == SettingKind::kBool)) {
     SettingOption o;
     for (size_t i = 0; spec.option(i, o); ++i) {
       out_.print(i == 0 ? P1_TEXT(" (") : P1_TEXT(", "));
@@ -88,13 +88,13 @@ void SetupWizard::prompt() {
     out_.print(P1_TEXT(")"));
   }
   out_.print(P1_TEXT(" ["));
-  if (spec.kind == SettingKind::kSecret) {
-    bool set = settings_.length(spec.id) > 0;
+  if (spec.kind() == SettingKind::kSecret) {
+    bool set = settings_.length(spec.id()) > 0;
     out_.print(set                              ? P1_TEXT("set, Enter keeps it")
-               : spec.id == SettingId::kWebKey ? P1_TEXT("not set, Enter generates one")
+               : spec.id() == SettingId::kWebKey ? P1_TEXT("not set, Enter generates one")
                                                : P1_TEXT("not set"));
   } else {
-    out_.print(settings_.get(spec.id));
+    out_.print(settings_.get(spec.id()));
   }
   out_.print(P1_TEXT("]: "));
 }
@@ -133,16 +133,16 @@ void SetupWizard::finish_field() {
   out_.print(P1_TEXT("\r\n"));
   if (line_len_ == 0) {
     // Enter keeps the value; an unset webpage key is generated.
-    if (spec.id == SettingId::kWebKey && settings_.length(spec.id) == 0) generate_web_key();
+    if (spec.id() == SettingId::kWebKey && settings_.length(spec.id()) == 0) generate_web_key();
     next_field();
     return;
   }
-  SettingError error = settings_.set(spec.id, Span<const char>(line_, line_len_));
+  SettingError error = settings_.set(spec.id(), Span<const char>(line_, line_len_));
   if (error != SettingError::kNone) {
     out_.print(P1_TEXT("  Not accepted ("));
     out_.print(describe(error));
     out_.print(P1_TEXT("): expected "));
-    out_.print(spec.expected);
+    out_.print(spec.expected());
     out_.print(P1_TEXT(".\r\n"));
     line_len_ = 0;
     prompt();
@@ -150,7 +150,7 @@ void SetupWizard::finish_field() {
   }
   // A short or one-kind key is accepted (it is the owner's choice), but one
   // sniffed request lets it be guessed offline: say so.
-  if (spec.id == SettingId::kWebKey && is_weak_passkey(Span<const char>(line_, line_len_))) {
+  if (spec.id() == SettingId::kWebKey && is_weak_passkey(Span<const char>(line_, line_len_))) {
     // Short: on the ESP8266 this text takes RAM.
     out_.print(P1_TEXT("  Weak key: use 12+ mixed characters, or none to generate one.\r\n"));
   }
@@ -197,9 +197,9 @@ SetupWizard::Outcome SetupWizard::feed(char c, uint32_t now_ms) {
   }
   if (static_cast<unsigned char>(c) < 0x20) return outcome_;  // other control keys
   const SettingSpec& spec = setting_specs()[field_];
-  if (line_len_ >= spec.capacity) return outcome_;  // refuse to type past the limit
+  if (line_len_ >= spec.capacity()) return outcome_;  // refuse to type past the limit
   line_[line_len_++] = c;
-  char echo[2] = {spec.kind == SettingKind::kSecret ? '*' : c, '\0'};
+  char echo[2] = {spec.kind() == SettingKind::kSecret ? '*' : c, '\0'};
   out_.print(echo);
   return outcome_;
 }

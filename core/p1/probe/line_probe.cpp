@@ -149,10 +149,14 @@ void describe_operator(const LineObservation& s, const LineSetting& setting, Tex
     const BodyLayout* layout = find_body_layout(s.layout);
     // An operator's layout names the operators in front of its colon; the
     // generic ones (flat lists, push lists) name none: then the manufacturer.
-    const char* colon = layout != nullptr ? std::strchr(layout->description, ':') : nullptr;
-    if (colon != nullptr) {
-      out.put(layout->description, static_cast<size_t>(colon - layout->description));
-      return;
+    if (layout != nullptr) {
+      FlashText text = layout->description();
+      size_t colon = 0;
+      while (text.at(colon) != '\0' && text.at(colon) != ':') ++colon;
+      if (text.at(colon) == ':') {
+        for (size_t i = 0; i < colon; ++i) out.put(text.at(i));
+        return;
+      }
     }
   }
   char id[4];
@@ -213,7 +217,7 @@ void describe_observation(const LineObservation& s, TextBuffer& out) {
   }
   if (s.readings == 0 && s.first_error != Error::kNone) {
     out.put(P1_TEXT("; first error: "));
-    out.put(describe(s.first_error));
+    out.put(describe_text(s.first_error));
   }
 }
 

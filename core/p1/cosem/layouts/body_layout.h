@@ -5,6 +5,7 @@
 #pragma once
 #include "p1/dlms/axdr.h"
 #include "p1/base/error.h"
+#include "p1/base/flash_text.h"
 #include "p1/cosem/reading.h"
 #include "p1/base/span.h"
 
@@ -15,14 +16,18 @@ struct BodyContext {
   const uint8_t* system_title;    // 8 bytes; first 3 = manufacturer (may be all 0 for plaintext)
 };
 
+// The table is in flash on the device: every member is a word (read with
+// 32-bit loads); the names stay in RAM (readings carry them), the
+// descriptions are FlashText.
 struct BodyLayout {
-  const char* name;         // used by --profile
-  const char* description;  // one line for --help and the README
+  const char* name;                // used by --profile
+  const char* description_text;    // one line for --help and the README: use description()
   bool (*matches)(const BodyLayout& self, const BodyContext& context);
   // Decodes the body from `reader` (positioned at its start) into `out`; the
   // pipeline checks afterwards that the whole body was consumed.
   Error (*decode)(const BodyLayout& self, const BodyContext& context, AxdrReader& reader, Reading& out);
   const void* profile = nullptr;  // layout-specific table (positional profiles)
+  FlashText description() const { return FlashText(description_text); }
 };
 
 // Manufacturer FLAG id from the system title ("KFM", "ISK"...); "" if unknown.

@@ -32,7 +32,7 @@ bool field_accepts(const PositionalProfile& profile, const PositionalField& fiel
 }  // namespace
 
 bool positional_matches(const BodyLayout& self, const BodyContext& context) {
-  const auto& profile = *static_cast<const PositionalProfile*>(self.profile);
+  const PositionalProfile profile = flash_read(*static_cast<const PositionalProfile*>(self.profile));
   if (!manufacturer_is(context, profile.manufacturers)) return false;
   AxdrReader reader(context.body);
   auto top = reader.next();
@@ -40,13 +40,13 @@ bool positional_matches(const BodyLayout& self, const BodyContext& context) {
   if (top->count > profile.count || top->count + profile.optional_tail < profile.count) return false;
   for (uint32_t i = 0; i < top->count; ++i) {
     auto token = reader.next();
-    if (!token || token->is_container() || !field_accepts(profile, profile.fields[i], *token)) return false;
+    if (!token || token->is_container() || !field_accepts(profile, flash_read(profile.fields[i]), *token)) return false;
   }
   return true;
 }
 
 Error positional_decode(const BodyLayout& self, const BodyContext&, AxdrReader& reader, Reading& out) {
-  const auto& profile = *static_cast<const PositionalProfile*>(self.profile);
+  const PositionalProfile profile = flash_read(*static_cast<const PositionalProfile*>(self.profile));
   auto top = reader.next();
   if (!top) return top.error();
   if (top->count > profile.count) return Error::kUnknownLayout;
@@ -56,7 +56,7 @@ Error positional_decode(const BodyLayout& self, const BodyContext&, AxdrReader& 
   for (uint32_t i = 0; i < top->count; ++i) {
     auto token = reader.next();
     if (!token) return token.error();
-    const PositionalField& field = profile.fields[i];
+    const PositionalField field = flash_read(profile.fields[i]);
     if (token->is_container() || !field_accepts(profile, field, *token)) return Error::kUnknownLayout;
     ReadingValue value;
     switch (field.kind) {

@@ -3,8 +3,11 @@
 // shared/docs/meter-formats.md ("Body layouts").
 #include "p1/cosem/layouts/positional_profiles.h"
 
+#include "p1/base/flash_text.h"
+
 namespace p1 {
 
+// Flash on the device: read through flash_read (positional.cpp).
 namespace {
 using K = PositionalField::Kind;
 constexpr uint8_t kWh = 30, kVarh = 32, kW = 27, kVar = 29, kV = 35, kA = 33, kDeg = 8;
@@ -22,13 +25,13 @@ constexpr uint8_t kWh = 30, kVarh = 32, kW = 27, kVar = 29, kV = 35, kA = 33, kD
       {K::kNumber, obis::kReactivePowerExport, 0, kVar},
 
 // Wiener Netze (Iskra AM550, Landis+Gyr E450): date-time, then the eight registers.
-constexpr PositionalField kWienerNetze[] = {
+constexpr PositionalField kWienerNetze[] P1_FLASH_DATA = {
     {K::kClock, {}, 0, 0},
     P1_WIENER_NETZE_REGISTERS
 };
 
 // Wiener Netze with the Siemens IM350: the meter number comes first.
-constexpr PositionalField kWienerNetzeIm350[] = {
+constexpr PositionalField kWienerNetzeIm350[] P1_FLASH_DATA = {
     {K::kMeterNumber, {}, 0, 0},
     {K::kClock, {}, 0, 0},
     P1_WIENER_NETZE_REGISTERS
@@ -37,7 +40,7 @@ constexpr PositionalField kWienerNetzeIm350[] = {
 // Kärnten Netz / Wels (IM350, AM550 on P1): list id 0.6.25.9.0.255, meter
 // number, time, date, +A -A +R -R +P -P, then optionally customer info text
 // and code.
-constexpr PositionalField kKaerntenNetz[] = {
+constexpr PositionalField kKaerntenNetz[] P1_FLASH_DATA = {
     {K::kListId, {}, 0, 0},
     {K::kMeterNumber, {}, 0, 0},
     {K::kTime, {}, 0, 0},
@@ -54,7 +57,7 @@ constexpr PositionalField kKaerntenNetz[] = {
 
 // Netz Burgenland (Landis+Gyr E450): U1..U3 (V), I1..I3 (10 mA), +P -P (W),
 // +A -A (Wh), angles U-I L1..L3 (degrees), meter number.
-constexpr PositionalField kNetzBurgenland[] = {
+constexpr PositionalField kNetzBurgenland[] P1_FLASH_DATA = {
     {K::kNumber, obis::kVoltageL1, 0, kV},
     {K::kNumber, obis::kVoltageL2, 0, kV},
     {K::kNumber, obis::kVoltageL3, 0, kV},
@@ -78,9 +81,9 @@ constexpr PositionalProfile profile(const char* manufacturers, const PositionalF
 }
 }  // namespace
 
-const PositionalProfile kWienerNetzeProfile = profile("ISK LGZ", kWienerNetze, 0);
-const PositionalProfile kWienerNetzeIm350Profile = profile("SMS", kWienerNetzeIm350, 0);
-const PositionalProfile kKaerntenNetzProfile = profile("", kKaerntenNetz, 2, Obis::of(0, 6, 25, 9, 0));
-const PositionalProfile kNetzBurgenlandProfile = profile("LGZ", kNetzBurgenland, 0);
+const PositionalProfile kWienerNetzeProfile P1_FLASH_DATA = profile("ISK LGZ", kWienerNetze, 0);
+const PositionalProfile kWienerNetzeIm350Profile P1_FLASH_DATA = profile("SMS", kWienerNetzeIm350, 0);
+const PositionalProfile kKaerntenNetzProfile P1_FLASH_DATA = profile("", kKaerntenNetz, 2, Obis::of(0, 6, 25, 9, 0));
+const PositionalProfile kNetzBurgenlandProfile P1_FLASH_DATA = profile("LGZ", kNetzBurgenland, 0);
 
 }  // namespace p1

@@ -4,6 +4,7 @@
 
 #include "p1/cosem/layouts/layout_entry_points.h"
 #include "p1/cosem/layouts/positional_profiles.h"
+#include "p1/base/flash_text.h"
 #include "p1/base/text_buffer.h"
 
 namespace p1 {
@@ -13,21 +14,29 @@ namespace {
 // except that a positional body with a list id (Kärnten) also looks like flat
 // OBIS/value pairs, so the specific positional profiles come before the
 // generic flat walk.
-const BodyLayout kLayouts[] = {
-    {"evn", "EVN/Netz NÖ: date-time, flat OBIS/value/{scaler,unit} triples, meter number", evn_matches,
-     flat_tagged_decode},
-    {"ksm-west", "TINETZ, Salzburg, Vorarlberg, IKB: {OBIS, value, {scaler, unit}} structures", ksm_west_matches,
-     ksm_west_decode},
-    {"wiener-netze", "Wiener Netze (AM550, E450): date-time, +A -A +R -R +P -P +Q -Q", positional_matches,
-     positional_decode, &kWienerNetzeProfile},
-    {"wiener-netze-im350", "Wiener Netze (Siemens IM350): meter number, date-time, +A -A +R -R +P -P +Q -Q",
-     positional_matches, positional_decode, &kWienerNetzeIm350Profile},
-    {"kaernten-netz", "Kärnten Netz, Wels: list 0.6.25.9.0.255, meter number, time, date, +A -A +R -R +P -P",
-     positional_matches, positional_decode, &kKaerntenNetzProfile},
-    {"netz-burgenland", "Netz Burgenland (E450): U1-3, I1-3, +P -P, +A -A, angles, meter number", positional_matches,
-     positional_decode, &kNetzBurgenlandProfile},
-    {"obis-flat", "flat OBIS/value pairs without scaler (E450, Kamstrup)", obis_flat_matches, flat_tagged_decode},
-    {"capture-list", "push list with its own capture-object list", capture_list_matches, capture_list_decode},
+// The descriptions are only for people (probe, --help): flash on the device.
+const char kEvnText[] P1_FLASH_DATA = "EVN/Netz NÖ: date-time, flat OBIS/value/{scaler,unit} triples, meter number";
+const char kKsmWestText[] P1_FLASH_DATA = "TINETZ, Salzburg, Vorarlberg, IKB: {OBIS, value, {scaler, unit}} structures";
+const char kWienerNetzeText[] P1_FLASH_DATA = "Wiener Netze (AM550, E450): date-time, +A -A +R -R +P -P +Q -Q";
+const char kWienerNetzeIm350Text[] P1_FLASH_DATA =
+    "Wiener Netze (Siemens IM350): meter number, date-time, +A -A +R -R +P -P +Q -Q";
+const char kKaerntenNetzText[] P1_FLASH_DATA =
+    "Kärnten Netz, Wels: list 0.6.25.9.0.255, meter number, time, date, +A -A +R -R +P -P";
+const char kNetzBurgenlandText[] P1_FLASH_DATA =
+    "Netz Burgenland (E450): U1-3, I1-3, +P -P, +A -A, angles, meter number";
+const char kObisFlatText[] P1_FLASH_DATA = "flat OBIS/value pairs without scaler (E450, Kamstrup)";
+const char kCaptureListText[] P1_FLASH_DATA = "push list with its own capture-object list";
+
+// Every member is a word: the table is read from flash with 32-bit loads.
+const BodyLayout kLayouts[] P1_FLASH_DATA = {
+    {"evn", kEvnText, evn_matches, flat_tagged_decode},
+    {"ksm-west", kKsmWestText, ksm_west_matches, ksm_west_decode},
+    {"wiener-netze", kWienerNetzeText, positional_matches, positional_decode, &kWienerNetzeProfile},
+    {"wiener-netze-im350", kWienerNetzeIm350Text, positional_matches, positional_decode, &kWienerNetzeIm350Profile},
+    {"kaernten-netz", kKaerntenNetzText, positional_matches, positional_decode, &kKaerntenNetzProfile},
+    {"netz-burgenland", kNetzBurgenlandText, positional_matches, positional_decode, &kNetzBurgenlandProfile},
+    {"obis-flat", kObisFlatText, obis_flat_matches, flat_tagged_decode},
+    {"capture-list", kCaptureListText, capture_list_matches, capture_list_decode},
 };
 }  // namespace
 

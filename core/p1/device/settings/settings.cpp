@@ -11,10 +11,7 @@ namespace {
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-bool equals(Span<const char> v, const char* text) {
-  size_t n = std::strlen(text);
-  return v.size() == n && std::memcmp(v.data(), text, n) == 0;
-}
+bool equals(Span<const char> v, FlashText text) { return text.equals(v); }
 
 bool printable(Span<const char> v) {
   for (char c : v) {
@@ -23,7 +20,8 @@ bool printable(Span<const char> v) {
   return true;
 }
 
-constexpr char kInsecure[] = "[insecure]";
+const char kInsecureText[] P1_FLASH_DATA = "[insecure]";
+constexpr FlashText kInsecure(kInsecureText);
 
 size_t count_hex(Span<const char> v, bool allow_separators) {
   size_t n = 0;
@@ -96,36 +94,53 @@ bool web_key(Span<const char> v) {
 }
 bool aes_key(Span<const char> v) { return v.empty() || count_hex(v, false) == 32; }
 bool profile(Span<const char> v) {
-  if (equals(v, "auto")) return true;
+  if (equals(v, P1_TEXT("auto"))) return true;
   for (const BodyLayout& layout : body_layouts()) {
-    if (equals(v, layout.name)) return true;
+    if (equals(v, FlashText(layout.name))) return true;
   }
   return false;
 }
-bool boolean(Span<const char> v) { return equals(v, "0") || equals(v, "1"); }
+bool boolean(Span<const char> v) { return equals(v, P1_TEXT("0")) || equals(v, P1_TEXT("1")); }
 
 // ---- options: the values a select, a switch or a flag offers --------------
 
 // "value=label|value|...": a value without "=" is its own label. One text per
-// list, read by both the validator and the form, so they cannot disagree.
-bool listed_option(const char* list, size_t index, SettingOption& out) {
-  const char* p = list;
-  for (size_t i = 0; *p != '\0'; ++i) {
-    const char* end = p;
-    while (*end != '\0' && *end != '|') ++end;
-    if (i == index) {
-      const char* eq = p;
-      while (eq < end && *eq != '=') ++eq;
-      out.value = Span<const char>(p, static_cast<size_t>(eq - p));
-      out.label = eq < end ? Span<const char>(eq + 1, static_cast<size_t>(end - eq - 1)) : out.value;
-      return true;
+// list (in flash), read by both the validator and the form, so they cannot
+// disagree.
+bool copy_option(FlashText value, size_t value_len, FlashText label, size_t label_len, SettingOption& out) {
+  if (value_len + label_len + 2 > sizeof out.text) return false;
+  for (size_t i = 0; i < value_len; ++i) out.text[i] = value.at(i);
+  out.text[value_len] = '\0';
+  out.value = Span<const char>(out.text, value_len);
+  if (label_len == 0) {
+    out.label = out.value;
+    return true;
+  }
+  char* l = out.text + value_len + 1;
+  for (size_t i = 0; i < label_len; ++i) l[i] = label.at(i);
+  l[label_len] = '\0';
+  out.label = Span<const char>(l, label_len);
+  return true;
+}
+
+bool listed_option(FlashText list, size_t index, SettingOption& out) {
+  size_t at = 0;
+  for (size_t i = 0; list.at(at) != '\0'; ++i) {
+    size_t end = at;
+    size_t eq = SIZE_MAX;
+    for (char c; (c = list.at(end)) != '\0' && c != '|'; ++end) {
+      if (c == '=' && eq == SIZE_MAX) eq = end;
     }
-    p = *end == '|' ? end + 1 : end;
+    if (i == index) {
+      if (eq == SIZE_MAX) return copy_option(list.from(at), end - at, FlashText(nullptr), 0, out);
+      return copy_option(list.from(at), eq - at, list.from(eq + 1), end - eq - 1, out);
+    }
+    at = list.at(end) == '|' ? end + 1 : end;
   }
   return false;
 }
 
-bool listed(const char* list, Span<const char> v) {
+bool listed(FlashText list, Span<const char> v) {
   SettingOption o;
   for (size_t i = 0; listed_option(list, i, o); ++i) {
     if (o.value.size() == v.size() && std::memcmp(o.value.data(), v.data(), v.size()) == 0) return true;
@@ -133,40 +148,39 @@ bool listed(const char* list, Span<const char> v) {
   return false;
 }
 
-constexpr char kBaudRates[] = "300|600|1200|2400|4800|9600|19200|38400|57600|115200|230400";
-constexpr char kModes[] = "0=raw|1=topics|2=JSON";
-constexpr char kOnOff[] = "1=on|0=off";
+const char kBaudRates[] P1_FLASH_DATA = "300|600|1200|2400|4800|9600|19200|38400|57600|115200|230400";
+const char kModes[] P1_FLASH_DATA = "0=raw|1=topics|2=JSON";
+const char kOnOff[] P1_FLASH_DATA = "1=on|0=off";
 
-bool baud_option(size_t i, SettingOption& o) { return listed_option(kBaudRates, i, o); }
-bool mode_option(size_t i, SettingOption& o) { return listed_option(kModes, i, o); }
-bool switch_option(size_t i, SettingOption& o) { return listed_option(kOnOff, i, o); }
+bool baud_option(size_t i, SettingOption& o) { return listed_option(FlashText(kBaudRates), i, o); }
+bool mode_option(size_t i, SettingOption& o) { return listed_option(FlashText(kModes), i, o); }
+bool switch_option(size_t i, SettingOption& o) { return listed_option(FlashText(kOnOff), i, o); }
 // "auto", then every body layout by name (the same table profile() checks).
 bool profile_option(size_t i, SettingOption& o) {
   Span<const BodyLayout> layouts = body_layouts();
   if (i > layouts.size()) return false;
-  const char* name = i == 0 ? "auto" : layouts[i - 1].name;
-  o.value = o.label = Span<const char>(name, std::strlen(name));
-  return true;
+  FlashText name = i == 0 ? P1_TEXT("auto") : FlashText(layouts[i - 1].name);
+  return copy_option(name, name.size(), FlashText(nullptr), 0, o);
 }
 
-bool baud(Span<const char> v) { return listed(kBaudRates, v); }
+bool baud(Span<const char> v) { return listed(FlashText(kBaudRates), v); }
 bool serial_format(Span<const char> v) {
   return v.size() == 3 && v[0] >= '5' && v[0] <= '8' && (v[1] == 'N' || v[1] == 'E' || v[1] == 'O') &&
          (v[2] == '1' || v[2] == '2');
 }
 
-bool starts_with(Span<const char> v, const char* prefix) {
-  size_t n = std::strlen(prefix);
-  return v.size() >= n && std::memcmp(v.data(), prefix, n) == 0;
+bool starts_with(Span<const char> v, FlashText prefix) {
+  size_t n = prefix.size();
+  return v.size() >= n && prefix.equals(v.first(n));
 }
 
 // Serial device, tcp://host:port (ser2net; the port is required), file:path
 // (a capture replayed) or "-" (stdin).
 bool serial_port(Span<const char> v) {
   if (v.empty() || !printable(v)) return false;
-  if (equals(v, "-") || v[0] == '/') return true;
-  if (starts_with(v, "file:")) return v.size() > 5;
-  if (!starts_with(v, "tcp://")) return false;
+  if (equals(v, P1_TEXT("-")) || v[0] == '/') return true;
+  if (starts_with(v, P1_TEXT("file:"))) return v.size() > 5;
+  if (!starts_with(v, P1_TEXT("tcp://"))) return false;
   Span<const char> rest = v.subspan(6);
   size_t colon = SIZE_MAX;
   for (size_t i = 0; i < rest.size(); ++i) {
@@ -206,58 +220,77 @@ size_t upper_case(Span<const char> v, CharSpan out) {
 using K = SettingKind;
 using G = SettingGroup;
 using S = SettingScope;
-// Help texts are short on purpose: the ESP8266 keeps this table in RAM.
-constexpr SettingSpec kSpecs[] = {
-    {SettingId::kWifiSsid, "wifi_ssid", "WiFi SSID", K::kText, 32, "", "up to 32 characters", any_text, S::kDevice,
-     G::kWifi, "The 2.4 GHz network to join", nullptr},
-    {SettingId::kWifiPassword, "wifi_password", "WiFi password", K::kSecret, 63, "", "8 to 63 characters, or empty",
-     wifi_password, S::kDevice, G::kWifi, "Empty for an open network", nullptr},
-    {SettingId::kMqttHost, "mqtt_host", "MQTT broker address", K::kText, 64, "127.0.0.1",
-     "a host name or IP address", host, S::kBoth, G::kMqtt, "Where the broker runs", nullptr},
-    {SettingId::kMqttPort, "mqtt_port", "MQTT port", K::kNumber, 5, "1883", "a port number 1-65535", port, S::kBoth,
-     G::kMqtt, "1883 plain, usually 8883 with TLS", nullptr},
-    {SettingId::kMqttFingerprint, "mqtt_fingerprint", "Certificate fingerprint", K::kText, 64, "[insecure]",
-     "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", fingerprint, S::kBoth, G::kMqtt,
-     "Pins the broker's TLS certificate", nullptr, hex_without_separators},
-    {SettingId::kMqttUser, "mqtt_user", "MQTT user", K::kText, 32, "power-meter", "up to 32 characters", any_text,
-     S::kBoth, G::kMqtt, "As set up on the broker", nullptr},
-    {SettingId::kMqttPassword, "mqtt_password", "MQTT password", K::kSecret, 64, "", "up to 64 characters", any_text,
-     S::kBoth, G::kMqtt, "As set up on the broker", nullptr},
-    {SettingId::kMqttClientId, "mqtt_client_id", "MQTT client id", K::kText, 23, "p1bridge",
-     "1 to 23 letters, digits, - or _", client_id, S::kBoth, G::kMqtt, "Unique on the broker", nullptr},
-    {SettingId::kMqttBase, "mqtt_base", "MQTT base path", K::kText, 64, "smartmeter",
-     "a topic without + or # and without leading or trailing /", base_topic, S::kBoth, G::kMqtt,
-     "Topics begin with it: <base>/json", nullptr},
-    {SettingId::kMessageMode, "message_mode", "Message mode", K::kFlags, 3, "2",
-     "0, 1, 2 or a combination such as 12", message_mode, S::kBoth, G::kMqtt, "What each reading is published as",
-     mode_option},
-    {SettingId::kWebKey, "web_key", "Webpage key", K::kSecret, 64, "",
-     "8 to 64 printable characters (empty: generate one)", web_key, S::kBoth, G::kWeb, "The passkey of this page",
-     nullptr},
-    {SettingId::kMeterKey, "meter_key", "Meter decryption key", K::kSecret, 32, "",
-     "32 hex digits (16 bytes) from the grid operator; spaces, : or - between pairs are fine", aes_key, S::kBoth,
-     G::kMeter, "From the grid operator's letter", nullptr, hex_without_separators},
-    {SettingId::kAuthKey, "auth_key", "Meter authentication key", K::kSecret, 32, "",
-     "32 hex digits, or empty if the meter does not authenticate", aes_key, S::kBoth, G::kMeter,
-     "Only for meters that authenticate", nullptr, hex_without_separators},
-    {SettingId::kMeterProfile, "meter_profile", "Meter profile", K::kChoice, 24, "auto",
-     "auto or a profile name (evn, ksm-west, wiener-netze, ...)", profile, S::kBoth, G::kMeter,
-     "auto recognises the layout", profile_option},
-    {SettingId::kDiscovery, "ha_discovery", "Home Assistant discovery", K::kBool, 1, "1", "1 or 0", boolean, S::kBoth,
-     G::kIntegrations, "Announce the sensors to Home Assistant", switch_option},
-    {SettingId::kSerialBaud, "serial_baud", "Serial baud rate", K::kChoice, 6, "2400",
-     "a standard rate such as 2400 or 115200", baud, S::kBoth, G::kMeter, "2400 M-Bus, 9600 infrared, 115200 P1",
-     baud_option},
-    {SettingId::kSerialFormat, "serial_format", "Serial format", K::kText, 3, "8E1",
-     "data bits, parity, stop bits, e.g. 8E1 or 8N1", serial_format, S::kBoth, G::kMeter,
-     "8E1 M-Bus, 8N1 infrared and P1", nullptr, upper_case},
-    {SettingId::kSerialPort, "serial_port", "Meter port (serial device, tcp://host:port)", K::kText, 95,
-     "/dev/ttyUSB0", "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", serial_port, S::kHost,
-     G::kMeter, nullptr, nullptr},
-    // On: frames addressed to the reader (only AMIS meters send them) get
-    // their E5; other meters never address it, so nothing is sent to them.
-    {SettingId::kMeterAck, "meter_ack", "Answer the meter", K::kBool, 1, "1", "1 or 0", boolean, S::kBoth, G::kMeter,
-     "E5 to an AMIS meter (Netz OÖ); others are never answered", switch_option},
+
+// Each setting's texts in one flash string: key, label, default, what a
+// refused value should look like, the form's help (see SettingSpec).
+#define P1_SETTING_TEXTS(name, key, label, fallback, expected, help) \
+  const char name[] P1_FLASH_DATA = key "\0" label "\0" fallback "\0" expected "\0" help;
+P1_SETTING_TEXTS(kWifiSsidText, "wifi_ssid", "WiFi SSID", "", "up to 32 characters", "The 2.4 GHz network to join")
+P1_SETTING_TEXTS(kWifiPasswordText, "wifi_password", "WiFi password", "", "8 to 63 characters, or empty",
+                 "Empty for an open network")
+P1_SETTING_TEXTS(kMqttHostText, "mqtt_host", "MQTT broker address", "127.0.0.1", "a host name or IP address",
+                 "Where the broker runs")
+P1_SETTING_TEXTS(kMqttPortText, "mqtt_port", "MQTT port", "1883", "a port number 1-65535",
+                 "1883 plain, usually 8883 with TLS")
+P1_SETTING_TEXTS(kMqttFingerprintText, "mqtt_fingerprint", "Certificate fingerprint", "[insecure]",
+                 "40 (SHA-1) or 64 (SHA-256) hex digits, or [insecure] for no TLS", "Pins the broker's TLS certificate")
+P1_SETTING_TEXTS(kMqttUserText, "mqtt_user", "MQTT user", "power-meter", "up to 32 characters",
+                 "As set up on the broker")
+P1_SETTING_TEXTS(kMqttPasswordText, "mqtt_password", "MQTT password", "", "up to 64 characters",
+                 "As set up on the broker")
+P1_SETTING_TEXTS(kMqttClientIdText, "mqtt_client_id", "MQTT client id", "p1bridge", "1 to 23 letters, digits, - or _",
+                 "Unique on the broker")
+P1_SETTING_TEXTS(kMqttBaseText, "mqtt_base", "MQTT base path", "smartmeter",
+                 "a topic without + or # and without leading or trailing /", "Topics begin with it: <base>/json")
+P1_SETTING_TEXTS(kMessageModeText, "message_mode", "Message mode", "2", "0, 1, 2 or a combination such as 12",
+                 "What each reading is published as")
+P1_SETTING_TEXTS(kWebKeyText, "web_key", "Webpage key", "", "8 to 64 printable characters (empty: generate one)",
+                 "The passkey of this page")
+P1_SETTING_TEXTS(kMeterKeyText, "meter_key", "Meter decryption key", "",
+                 "32 hex digits (16 bytes) from the grid operator; spaces, : or - between pairs are fine",
+                 "From the grid operator's letter")
+P1_SETTING_TEXTS(kAuthKeyText, "auth_key", "Meter authentication key", "",
+                 "32 hex digits, or empty if the meter does not authenticate", "Only for meters that authenticate")
+P1_SETTING_TEXTS(kMeterProfileText, "meter_profile", "Meter profile", "auto",
+                 "auto or a profile name (evn, ksm-west, wiener-netze, ...)", "auto recognises the layout")
+P1_SETTING_TEXTS(kDiscoveryText, "ha_discovery", "Home Assistant discovery", "1", "1 or 0",
+                 "Announce the sensors to Home Assistant")
+P1_SETTING_TEXTS(kSerialBaudText, "serial_baud", "Serial baud rate", "2400", "a standard rate such as 2400 or 115200",
+                 "2400 M-Bus, 9600 infrared, 115200 P1")
+P1_SETTING_TEXTS(kSerialFormatText, "serial_format", "Serial format", "8E1",
+                 "data bits, parity, stop bits, e.g. 8E1 or 8N1", "8E1 M-Bus, 8N1 infrared and P1")
+P1_SETTING_TEXTS(kSerialPortText, "serial_port", "Meter port (serial device, tcp://host:port)", "/dev/ttyUSB0",
+                 "a device path such as /dev/ttyUSB0, tcp://host:port, file:path or -", "")
+// On: frames addressed to the reader (only AMIS meters send them) get their
+// E5; other meters never address it, so nothing is sent to them.
+P1_SETTING_TEXTS(kMeterAckText, "meter_ack", "Answer the meter", "1", "1 or 0",
+                 "E5 to an AMIS meter (Netz OÖ); others are never answered")
+#undef P1_SETTING_TEXTS
+
+constexpr SettingSpec kSpecs[] P1_FLASH_DATA = {
+    {SettingId::kWifiSsid, kWifiSsidText, K::kText, 32, any_text, S::kDevice, G::kWifi},
+    {SettingId::kWifiPassword, kWifiPasswordText, K::kSecret, 63, wifi_password, S::kDevice, G::kWifi},
+    {SettingId::kMqttHost, kMqttHostText, K::kText, 64, host, S::kBoth, G::kMqtt},
+    {SettingId::kMqttPort, kMqttPortText, K::kNumber, 5, port, S::kBoth, G::kMqtt},
+    {SettingId::kMqttFingerprint, kMqttFingerprintText, K::kText, 64, fingerprint, S::kBoth, G::kMqtt, nullptr,
+     hex_without_separators},
+    {SettingId::kMqttUser, kMqttUserText, K::kText, 32, any_text, S::kBoth, G::kMqtt},
+    {SettingId::kMqttPassword, kMqttPasswordText, K::kSecret, 64, any_text, S::kBoth, G::kMqtt},
+    {SettingId::kMqttClientId, kMqttClientIdText, K::kText, 23, client_id, S::kBoth, G::kMqtt},
+    {SettingId::kMqttBase, kMqttBaseText, K::kText, 64, base_topic, S::kBoth, G::kMqtt},
+    {SettingId::kMessageMode, kMessageModeText, K::kFlags, 3, message_mode, S::kBoth, G::kMqtt, mode_option},
+    {SettingId::kWebKey, kWebKeyText, K::kSecret, 64, web_key, S::kBoth, G::kWeb},
+    {SettingId::kMeterKey, kMeterKeyText, K::kSecret, 32, aes_key, S::kBoth, G::kMeter, nullptr,
+     hex_without_separators},
+    {SettingId::kAuthKey, kAuthKeyText, K::kSecret, 32, aes_key, S::kBoth, G::kMeter, nullptr,
+     hex_without_separators},
+    {SettingId::kMeterProfile, kMeterProfileText, K::kChoice, 24, profile, S::kBoth, G::kMeter, profile_option},
+    {SettingId::kDiscovery, kDiscoveryText, K::kBool, 1, boolean, S::kBoth, G::kIntegrations, switch_option},
+    {SettingId::kSerialBaud, kSerialBaudText, K::kChoice, 6, baud, S::kBoth, G::kMeter, baud_option},
+    {SettingId::kSerialFormat, kSerialFormatText, K::kText, 3, serial_format, S::kBoth, G::kMeter, nullptr,
+     upper_case},
+    {SettingId::kSerialPort, kSerialPortText, K::kText, 95, serial_port, S::kHost, G::kMeter},
+    {SettingId::kMeterAck, kMeterAckText, K::kBool, 1, boolean, S::kBoth, G::kMeter, switch_option},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
 
@@ -266,14 +299,14 @@ static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per s
 struct Offsets {
   uint16_t of[kSettingCount + 1] = {};
   constexpr Offsets() {
-    for (size_t i = 0; i < kSettingCount; ++i) of[i + 1] = static_cast<uint16_t>(of[i] + kSpecs[i].capacity + 1);
+    for (size_t i = 0; i < kSettingCount; ++i) of[i + 1] = static_cast<uint16_t>(of[i] + kSpecs[i].capacity_constant() + 1);
   }
 };
 constexpr Offsets kOffsets{};
 static_assert(kOffsets.of[kSettingCount] == kSettingsStorage, "kSettingsStorage = sum of (capacity + 1)");
 constexpr bool ids_in_order() {
   for (size_t i = 0; i < kSettingCount; ++i) {
-    if (static_cast<size_t>(kSpecs[i].id) != i || kSpecs[i].capacity > Settings::kMaxValue) return false;
+    if (kSpecs[i].id_constant() != i || kSpecs[i].capacity_constant() > Settings::kMaxValue) return false;
   }
   return true;
 }
@@ -281,29 +314,38 @@ static_assert(ids_in_order(), "specs in SettingId order, capacities within kMaxV
 
 }  // namespace
 
+FlashText SettingSpec::text(size_t index) const {
+  const char* p = texts_;
+  for (size_t i = 0; i < index; ++i) {
+    while (flash_char(p) != '\0') ++p;
+    ++p;
+  }
+  return FlashText(p);
+}
+
 Span<const SettingSpec> setting_specs() { return Span<const SettingSpec>(kSpecs); }
 
 const SettingSpec& setting_spec(SettingId id) { return kSpecs[static_cast<size_t>(id)]; }
 
 const SettingSpec* find_setting(Span<const char> key) {
   for (const SettingSpec& s : kSpecs) {
-    if (equals(key, s.key)) return &s;
+    if (s.key().equals(key)) return &s;
   }
   return nullptr;
 }
 
-const char* group_name(SettingGroup group) {
+FlashText group_name(SettingGroup group) {
   switch (group) {
-    case SettingGroup::kWifi: return "wifi";
-    case SettingGroup::kMqtt: return "mqtt";
-    case SettingGroup::kMeter: return "meter";
-    case SettingGroup::kWeb: return "web";
-    case SettingGroup::kIntegrations: return "integrations";
+    case SettingGroup::kWifi: return P1_TEXT("wifi");
+    case SettingGroup::kMqtt: return P1_TEXT("mqtt");
+    case SettingGroup::kMeter: return P1_TEXT("meter");
+    case SettingGroup::kWeb: return P1_TEXT("web");
+    case SettingGroup::kIntegrations: return P1_TEXT("integrations");
   }
-  return "other";
+  return P1_TEXT("other");
 }
 
-bool setting_is_secret(SettingId id) { return setting_spec(id).kind == SettingKind::kSecret; }
+bool setting_is_secret(SettingId id) { return setting_spec(id).kind() == SettingKind::kSecret; }
 
 const char* describe(SettingError error) {
   switch (error) {
@@ -319,8 +361,7 @@ size_t Settings::offset(SettingId id) { return kOffsets.of[static_cast<size_t>(i
 
 void Settings::set_defaults() {
   for (const SettingSpec& spec : kSpecs) {
-    size_t n = std::strlen(spec.fallback);
-    std::memcpy(storage_ + offset(spec.id), spec.fallback, n + 1);
+    spec.fallback().copy(CharSpan(storage_ + offset(spec.id()), spec.capacity() + 1));
   }
 }
 
@@ -331,8 +372,8 @@ SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, s
   const SettingSpec& spec = setting_spec(id);
   if (value.size() > kMaxSettingInput) return SettingError::kTooLong;
   size_t n;
-  if (spec.normalise != nullptr) {
-    n = spec.normalise(value, out);
+  if (SettingSpec::Normaliser normalise = spec.normaliser()) {
+    n = normalise(value, out);
     if (n == SIZE_MAX) return SettingError::kTooLong;
   } else {
     if (value.size() > out.size()) return SettingError::kTooLong;
@@ -341,7 +382,7 @@ SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, s
   }
   Span<const char> canonical(out.data(), n);
   if (!spec.valid(canonical)) return SettingError::kInvalid;
-  if (n > spec.capacity) return SettingError::kTooLong;
+  if (n > spec.capacity()) return SettingError::kTooLong;
   out_len = n;
   return SettingError::kNone;
 }
@@ -361,7 +402,7 @@ SettingError Settings::set(SettingId id, const char* value) { return set(id, Spa
 
 bool Settings::operator==(const Settings& other) const {
   for (const SettingSpec& spec : kSpecs) {
-    if (std::strcmp(get(spec.id), other.get(spec.id)) != 0) return false;
+    if (std::strcmp(get(spec.id()), other.get(spec.id())) != 0) return false;
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "p1/base/flash_text.h"
 #include "p1/base/span.h"
 
 namespace p1 {
@@ -43,40 +44,76 @@ constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kCount);
 enum class SettingKind : uint8_t { kText, kSecret, kNumber, kChoice, kFlags, kBool };
 // The groups of the settings form, in the order it shows them.
 enum class SettingGroup : uint8_t { kWifi, kMqtt, kMeter, kWeb, kIntegrations };
-const char* group_name(SettingGroup group);  // "wifi", "mqtt", ...
+FlashText group_name(SettingGroup group);  // "wifi", "mqtt", ...
 
-// One allowed value of a select, a switch or a flag, and what the page calls it.
+// One allowed value of a select, a switch or a flag, and what the page calls
+// it: copied out of the schema's constant text (flash on the device).
 struct SettingOption {
   Span<const char> value;
-  Span<const char> label;
+  Span<const char> label;  // the same span as value when the value is its own label
+  char text[52];           // value and label, each NUL-terminated
 };
 // Where a setting applies: WiFi only on the device, the meter's port only on Linux.
 enum class SettingScope : uint8_t { kBoth, kDevice, kHost };
 
 enum class SettingError : uint8_t { kNone, kTooLong, kInvalid, kUnknownField };
 
-struct SettingSpec {
-  SettingId id;
-  const char* key;       // "mqtt_host": config files, web form, JSON
-  const char* label;     // "MQTT broker address": wizard, web page
-  SettingKind kind;
-  uint8_t capacity;      // longest value in characters
-  const char* fallback;  // default
-  const char* expected;  // shown when a value is refused
-  bool (*valid)(Span<const char> value);  // on the normalised value
-  SettingScope scope;
-  SettingGroup group;
-  const char* help;  // one short sentence for the form (kept short: the device holds it in RAM)
+// One setting of the schema. The table lives in flash on the ESP8266, which
+// reads flash only with aligned 32-bit loads: every member is a word (the
+// small fields packed into one, read with a volatile load so the compiler
+// cannot narrow it to a byte load) and the texts are FlashText.
+class SettingSpec {
+ public:
+  using Validator = bool (*)(Span<const char> value);
   // The i-th allowed value (kChoice, kFlags, kBool); false past the last.
-  // nullptr for free text.
-  bool (*option)(size_t index, SettingOption& out);
-  // Canonical spelling (keys: 32 upper-case hex digits without separators);
-  // nullptr when the value is stored as given. Writes at most `out.size()`
-  // chars and returns the length, or SIZE_MAX when it does not fit.
-  size_t (*normalise)(Span<const char> value, CharSpan out) = nullptr;
+  using OptionSource = bool (*)(size_t index, SettingOption& out);
+  // Canonical spelling (keys: 32 upper-case hex digits without separators).
+  // Writes at most `out.size()` chars and returns the length, or SIZE_MAX
+  // when it does not fit.
+  using Normaliser = size_t (*)(Span<const char> value, CharSpan out);
+
+  // `texts`: "key\0label\0default\0expected\0help" (help may be empty).
+  constexpr SettingSpec(SettingId id, const char* texts, SettingKind kind, uint8_t capacity, Validator validator,
+                        SettingScope scope, SettingGroup group, OptionSource options = nullptr,
+                        Normaliser normalise = nullptr)
+      : packed_(static_cast<uint32_t>(id) | static_cast<uint32_t>(kind) << 8 | static_cast<uint32_t>(capacity) << 16 |
+                static_cast<uint32_t>(scope) << 24 | static_cast<uint32_t>(group) << 28),
+        texts_(texts),
+        valid_(validator),
+        option_(options),
+        normalise_(normalise) {}
+
+  SettingId id() const { return static_cast<SettingId>(word() & 0xFF); }
+  SettingKind kind() const { return static_cast<SettingKind>(word() >> 8 & 0xFF); }
+  size_t capacity() const { return word() >> 16 & 0xFF; }  // longest value in characters
+  SettingScope scope() const { return static_cast<SettingScope>(word() >> 24 & 0x0F); }
+  SettingGroup group() const { return static_cast<SettingGroup>(word() >> 28); }
+  FlashText key() const { return text(0); }       // "mqtt_host": config files, web form, JSON
+  FlashText label() const { return text(1); }     // "MQTT broker address": wizard, web page
+  FlashText fallback() const { return text(2); }  // default
+  FlashText expected() const { return text(3); }  // shown when a value is refused
+  FlashText help() const { return text(4); }      // one short sentence for the form; empty for none
+  bool valid(Span<const char> value) const { return valid_(value); }
+  bool has_options() const { return option_ != nullptr; }  // free text has none
+  bool option(size_t index, SettingOption& out) const { return option_ != nullptr && option_(index, out); }
+  Normaliser normaliser() const { return normalise_; }  // nullptr: stored as given
   bool applies(bool device) const {
-    return scope == SettingScope::kBoth || (scope == SettingScope::kDevice) == device;
+    SettingScope s = scope();
+    return s == SettingScope::kBoth || (s == SettingScope::kDevice) == device;
   }
+  // For compile-time checks over the table (never called at run time).
+  constexpr size_t capacity_constant() const { return packed_ >> 16 & 0xFF; }
+  constexpr size_t id_constant() const { return packed_ & 0xFF; }
+
+ private:
+  uint32_t word() const { return *static_cast<const volatile uint32_t*>(&packed_); }
+  FlashText text(size_t index) const;
+
+  uint32_t packed_;
+  const char* texts_;
+  Validator valid_;
+  OptionSource option_;
+  Normaliser normalise_;
 };
 
 Span<const SettingSpec> setting_specs();

@@ -238,21 +238,21 @@ void SealedCalls::write_settings(TextBuffer& out) {
     if (!first_field) out.put(',');
     first_field = false;
     bool first = true;
-    bool secret = spec.kind == SettingKind::kSecret;
+    bool secret = spec.kind() == SettingKind::kSecret;
     out.put('{');
     put_json_key(out, P1_TEXT("key"), first);
-    put_json_string(out, spec.key);
+    put_json_string(out, spec.key());
     put_json_key(out, P1_TEXT("label"), first);
-    put_json_string(out, spec.label);
+    put_json_string(out, spec.label());
     put_json_key(out, P1_TEXT("kind"), first);
-    put_json_string(out, kind_name(spec.kind));
+    put_json_string(out, kind_name(spec.kind()));
     put_json_key(out, P1_TEXT("group"), first);
-    put_json_string(out, group_name(spec.group));
-    if (spec.help != nullptr) {
+    put_json_string(out, group_name(spec.group()));
+    if (!spec.help().empty()) {
       put_json_key(out, P1_TEXT("help"), first);
-      put_json_string(out, spec.help);
+      put_json_string(out, spec.help());
     }
-    if (spec.option != nullptr) {
+    if (spec.has_options()) {
       put_json_key(out, P1_TEXT("options"), first);
       put_options(out, spec);
     }
@@ -261,10 +261,10 @@ void SealedCalls::write_settings(TextBuffer& out) {
     // Secrets never leave: only whether one is set.
     if (secret) {
       put_json_key(out, P1_TEXT("set"), first);
-      put_json_bool(out, settings.length(spec.id) > 0);
+      put_json_bool(out, settings.length(spec.id()) > 0);
     } else {
       put_json_key(out, P1_TEXT("value"), first);
-      put_json_string(out, settings.get(spec.id));
+      put_json_string(out, settings.get(spec.id()));
     }
     out.put('}');
   }
@@ -286,21 +286,23 @@ void SealedCalls::write_save(JsonObjectReader& request, TextBuffer& out, Setting
   bool first = true;
   bool any_error = false;
   out.put(P1_TEXT("{\"errors\":{"));
-  auto error = [&](Span<const char> key, const char* prefix, const char* message) {
+  // Messages are constant text (flash) or the backend's RAM text; FlashText
+  // reads both.
+  auto error = [&](Span<const char> key, FlashText prefix, FlashText message) {
     if (!first) out.put(',');
     first = false;
     put_json_string(out, key);
     out.put(':');
     char line[192];
     size_t n = 0;
-    for (const char* p = prefix; *p != '\0' && n < sizeof line; ++p) line[n++] = *p;
-    for (const char* p = message; *p != '\0' && n < sizeof line; ++p) line[n++] = *p;
+    for (size_t i = 0; prefix.at(i) != '\0' && n < sizeof line; ++i) line[n++] = prefix.at(i);
+    for (size_t i = 0; message.at(i) != '\0' && n < sizeof line; ++i) line[n++] = message.at(i);
     put_json_string(out, Span<const char>(line, n));
     any_error = true;
   };
   int settings = request.find(0, "settings");
   if (!request.is_object(settings)) {
-    error(Span<const char>("_", 1), "", "no settings");
+    error(Span<const char>("_", 1), P1_TEXT(""), P1_TEXT("no settings"));
   } else {
     for (int member = -1; request.next_member(settings, member);) {
       Span<const char> key = request.raw(member);
@@ -309,20 +311,20 @@ void SealedCalls::write_save(JsonObjectReader& request, TextBuffer& out, Setting
       char text[kMaxSettingInput];
       size_t length = 0;
       if (spec == nullptr || !spec->applies(device) || !request.text(value, CharSpan(text, sizeof text), length)) {
-        error(key, "", spec == nullptr || !spec->applies(device) ? "unknown setting" : "expected text");
+        error(key, P1_TEXT(""), spec == nullptr || !spec->applies(device) ? P1_TEXT("unknown setting") : P1_TEXT("expected text"));
         continue;
       }
       // An empty secret keeps the stored one: the page never had it.
-      if (spec->kind == SettingKind::kSecret && length == 0) continue;
-      if (updated.set(spec->id, Span<const char>(text, length)) != SettingError::kNone) {
-        error(key, "expected ", spec->expected);
+      if (spec->kind() == SettingKind::kSecret && length == 0) continue;
+      if (updated.set(spec->id(), Span<const char>(text, length)) != SettingError::kNone) {
+        error(key, P1_TEXT("expected "), spec->expected());
       }
     }
   }
   if (!any_error) {
     const char* why = backend_.save_unavailable();
     const char* failure = why != nullptr ? why : (updated == shown ? nullptr : backend_.save(shown, updated));
-    if (failure != nullptr) error(Span<const char>("_", 1), "", failure);
+    if (failure != nullptr) error(Span<const char>("_", 1), P1_TEXT(""), FlashText(failure));
   }
   out.put('}');
   if (!any_error) out.put(P1_TEXT(",\"saved\":true,\"restart_needed\":true"));
