@@ -8,7 +8,7 @@ namespace p1d {
 namespace {
 
 int hex_value(char c) {
-  uint8_t v = p1::kHexClass.of[static_cast<uint8_t>(c)];
+  uint8_t v = p1::hex_class(static_cast<uint8_t>(c));
   return v < 16 ? v : -1;
 }
 

@@ -73,7 +73,7 @@ ImprovPort improv_port;
 
 p1::SetupWizard& wizard() { return phase.setup.wizard; }
 p1::ImprovSession& improv_session() { return phase.setup.improv_session; }
-p1::MeterStream& meter() { return phase.run.meter; }
+p1::MeterStreamCore& meter() { return phase.run.meter; }
 
 void configure_meter() {
   p1::Aes128Key key;
@@ -97,7 +97,8 @@ void start_running() {
   Serial.printf_P(PSTR("Switching the serial port to the meter: %s baud %s.\r\n"), settings.get(p1::SettingId::kSerialBaud),
                 settings.get(p1::SettingId::kSerialFormat));
   phase.setup.~SetupPhase();
-  new (&phase.run) RunPhase(&gcm);
+  p1::Reading* reading = new (&scratch().publish.reading) p1::Reading();  // the union constructs no member
+  new (&phase.run) RunPhase(&gcm, *reading);
   configure_meter();
   if (!wifi.connected()) {
     wifi.begin(settings.get(p1::SettingId::kWifiSsid), settings.get(p1::SettingId::kWifiPassword), node_id);
@@ -115,8 +116,9 @@ void run_loop(uint32_t now) {
     line_search.on_event(e, meter());
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
     publisher.on_reading(meter().reading());
-    char* json = scratch().render;
-    auto n = p1::format_json(meter().reading(), p1::CharSpan(json, sizeof(Scratch::render) - 1));
+    // Not Scratch::render: that would overwrite the reading it renders.
+    char* json = scratch().publish.render;
+    auto n = p1::format_json(meter().reading(), p1::CharSpan(json, sizeof(ScratchPublish::render) - 1));
     if (n) {
       json[*n] = '\0';
       portal.set_values(json, nullptr);

@@ -18,7 +18,7 @@ class MeterUart {
   // acknowledgement an AMIS meter waits for (the core decides, E5 only) goes
   // out on the UART's TX right after the bytes that asked for it.
   template <typename F>
-  void poll(p1::MeterStream& stream, F&& on_event) {
+  void poll(p1::MeterStreamCore& stream, F&& on_event) {
     stream.set_acknowledge(acknowledge_);
     uint8_t chunk[128];
     while (size_t n = Serial.available()) {

@@ -18,9 +18,12 @@ struct SetupPhase {
   p1::ImprovSession improv_session;
 };
 
+// The meter stream decodes into the Reading of the scratch area's publish
+// stage (scratch.h): the reading is handed on (queued as a record, shown on
+// the page) before the loop lets any other stage use those bytes.
 struct RunPhase {
-  explicit RunPhase(p1::AesGcmDecryptor* gcm) : meter(gcm) {}
-  p1::MeterStream meter;
+  RunPhase(p1::AesGcmDecryptor* gcm, p1::Reading& reading) : meter(gcm, reading) {}
+  p1::MeterStreamCore meter;
 };
 
 // The setup phase must not cost memory of its own (the budget test checks it).

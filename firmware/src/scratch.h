@@ -20,7 +20,9 @@ struct ScratchWeb {
 };
 
 // Sending a queued reading: the record (from flash), the reading decoded
-// from it, and one rendered message.
+// from it, and one rendered message. The meter stream also decodes each new
+// reading into `reading` (phases.h), which is queued from there into
+// `record` and shown on the page from `render`.
 struct ScratchPublish {
   p1::Reading reading;
   uint8_t record[p1::kMaxReadingRecord];
@@ -29,7 +31,7 @@ struct ScratchPublish {
 
 union Scratch {
   ScratchWeb web;          // web.record also serves settings loads and saves outside a web call
-  ScratchPublish publish;  // publish.record also takes a new reading's record
+  ScratchPublish publish;  // publish.reading: the meter's new reading too; publish.record also takes its record
   char render[1024];       // one payload outside the publisher (the page's JSON, the status)
   Scratch() {}
 };

@@ -8,13 +8,12 @@ HexTextDecoder::Chunk HexTextDecoder::decode(Span<const char> text, MutableByteS
   const unsigned char* end = p + text.size();
   uint8_t* o = out.data();
   uint8_t* oend = o + out.size();
-  const uint8_t* cls = kHexClass.of;
   while (p < end && o < oend) {
     // Fast path: two hex digits in a row (the bulk of any capture).
     if (!have_high_) {
       while (end - p >= 8 && oend - o >= 4) {
-        uint8_t c0 = cls[p[0]], c1 = cls[p[1]], c2 = cls[p[2]], c3 = cls[p[3]];
-        uint8_t c4 = cls[p[4]], c5 = cls[p[5]], c6 = cls[p[6]], c7 = cls[p[7]];
+        uint8_t c0 = hex_class(p[0]), c1 = hex_class(p[1]), c2 = hex_class(p[2]), c3 = hex_class(p[3]);
+        uint8_t c4 = hex_class(p[4]), c5 = hex_class(p[5]), c6 = hex_class(p[6]), c7 = hex_class(p[7]);
         if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 16) break;
         o[0] = static_cast<uint8_t>(c0 << 4 | c1);
         o[1] = static_cast<uint8_t>(c2 << 4 | c3);
@@ -24,15 +23,15 @@ HexTextDecoder::Chunk HexTextDecoder::decode(Span<const char> text, MutableByteS
         p += 8;
       }
       while (end - p >= 2 && o < oend) {
-        uint8_t hi = cls[p[0]];
-        uint8_t lo = cls[p[1]];
+        uint8_t hi = hex_class(p[0]);
+        uint8_t lo = hex_class(p[1]);
         if ((hi | lo) >= 16) break;
         *o++ = static_cast<uint8_t>(hi << 4 | lo);
         p += 2;
       }
       if (p == end || o == oend) break;
     }
-    uint8_t c = cls[*p];
+    uint8_t c = hex_class(*p);
     if (c < 16) {
       if (have_high_) {
         *o++ = static_cast<uint8_t>(high_ << 4 | c);
@@ -56,8 +55,8 @@ HexTextDecoder::Chunk HexTextDecoder::decode(Span<const char> text, MutableByteS
 bool parse_hex_exact(Span<const char> text, MutableByteSpan out) {
   if (text.size() != out.size() * 2) return false;
   for (size_t i = 0; i < out.size(); ++i) {
-    uint8_t hi = kHexClass.of[static_cast<uint8_t>(text[2 * i])];
-    uint8_t lo = kHexClass.of[static_cast<uint8_t>(text[2 * i + 1])];
+    uint8_t hi = hex_class(static_cast<uint8_t>(text[2 * i]));
+    uint8_t lo = hex_class(static_cast<uint8_t>(text[2 * i + 1]));
     if (hi >= 16 || lo >= 16) return false;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

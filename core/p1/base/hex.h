@@ -24,7 +24,18 @@ struct HexClassTable {
     }
   }
 };
+#if !defined(P1_COMPACT_TABLES)
 inline constexpr HexClassTable kHexClass{};
+inline uint8_t hex_class(unsigned char c) { return kHexClass.of[c]; }
+#else
+// The device keeps no 256-byte table in its RAM: the class is computed.
+inline uint8_t hex_class(unsigned char c) {
+  if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
+  unsigned char l = static_cast<unsigned char>(c | 0x20);
+  if (l >= 'a' && l <= 'f') return static_cast<uint8_t>(l - 'a' + 10);
+  return (c == ' ' || (c >= '\t' && c <= '\r')) ? kHexSpace : kHexInvalid;
+}
+#endif
 
 // Streaming hex-text decoder: accepts any whitespace between digits, upper or
 // lower case; a byte is emitted per pair of digits.

@@ -27,7 +27,7 @@ class Key128 {
     size_t n = 0;
     for (char c : text) {
       if (c == ' ' || c == ':' || c == '-') continue;
-      uint8_t digit = kHexClass.of[static_cast<uint8_t>(c)];
+      uint8_t digit = hex_class(static_cast<uint8_t>(c));
       if (digit >= 16) return KeyParseError::kNotHex;
       if (n == sizeof digits) return KeyParseError::kWrongLength;
       digits[n++] = digit;

@@ -2,7 +2,7 @@
 
 namespace p1 {
 
-StreamEvent MeterStream::on_frame_event(const FrameEvent& event) {
+StreamEvent MeterStreamCore::on_frame_event(const FrameEvent& event) {
   StreamEvent out;
   out.frame = event.frame;
   switch (event.kind) {
@@ -24,7 +24,7 @@ StreamEvent MeterStream::on_frame_event(const FrameEvent& event) {
   return out;
 }
 
-StreamEvent MeterStream::push(ByteSpan& input) {
+StreamEvent MeterStreamCore::push(ByteSpan& input) {
   const uint8_t* start = input.data();
   const size_t before = input.size();
   FrameEvent event = reader_.push(input);
@@ -33,6 +33,6 @@ StreamEvent MeterStream::push(ByteSpan& input) {
   return on_frame_event(event);
 }
 
-StreamEvent MeterStream::finish() { return on_frame_event(reader_.finish()); }
+StreamEvent MeterStreamCore::finish() { return on_frame_event(reader_.finish()); }
 
 }  // namespace p1

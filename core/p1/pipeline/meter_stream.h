@@ -25,9 +25,16 @@ struct StreamEvent {
   explicit operator bool() const { return kind != Kind::kNeedMore; }
 };
 
-class MeterStream {
+// The stream without a Reading of its own: it decodes into the one it is
+// lent. The device lends it a Reading in its shared scratch area (the
+// publisher renders from the same bytes later in the loop), so the reading is
+// valid until the next push() or until that area serves another stage.
+class MeterStreamCore {
  public:
-  explicit MeterStream(AesGcmDecryptor* gcm) : reader_(counters_), decoder_(gcm, counters_) {}
+  MeterStreamCore(AesGcmDecryptor* gcm, Reading& reading)
+      : reader_(counters_), decoder_(gcm, counters_), reading_(reading) {}
+  MeterStreamCore(const MeterStreamCore&) = delete;
+  MeterStreamCore& operator=(const MeterStreamCore&) = delete;
 
   TelegramDecoder& decoder() { return decoder_; }
   const StreamCounters& counters() const { return counters_; }
@@ -77,8 +84,20 @@ class MeterStream {
   bool acknowledge_ = false;
   bool reply_due_ = false;
   TelegramDecoder decoder_;
-  Reading reading_;
+  Reading& reading_;
   uint32_t telegram_number_ = 0;
+};
+
+namespace detail {
+struct ReadingStorage {
+  Reading storage_reading;
+};
+}  // namespace detail
+
+// The stream with its own Reading: the Linux program, the tools and the tests.
+class MeterStream : private detail::ReadingStorage, public MeterStreamCore {
+ public:
+  explicit MeterStream(AesGcmDecryptor* gcm) : MeterStreamCore(gcm, storage_reading) {}
 };
 
 }  // namespace p1

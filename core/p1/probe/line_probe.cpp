@@ -8,12 +8,12 @@
 
 namespace p1 {
 
-void LineProbe::begin(const MeterStream& stream) {
+void LineProbe::begin(const MeterStreamCore& stream) {
   start_ = stream.counters();
   seen_ = LineObservation();
 }
 
-void LineProbe::on_event(const StreamEvent& event, const MeterStream& stream) {
+void LineProbe::on_event(const StreamEvent& event, const MeterStreamCore& stream) {
   if (stream.framing() != Framing::kNone && seen_.framing == Framing::kNone &&
       stream.counters().frames > start_.frames) {
     seen_.framing = stream.framing();
@@ -36,7 +36,7 @@ void LineProbe::on_event(const StreamEvent& event, const MeterStream& stream) {
   }
 }
 
-LineObservation LineProbe::observation(const MeterStream& stream) const {
+LineObservation LineProbe::observation(const MeterStreamCore& stream) const {
   const StreamCounters& c = stream.counters();
   LineObservation o = seen_;
   o.bytes = c.bytes - start_.bytes;

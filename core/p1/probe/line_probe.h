@@ -49,11 +49,11 @@ class LineProbe {
  public:
   // A new window (a new line setting, or the device's next check): the
   // counters from here on are the window's.
-  void begin(const MeterStream& stream);
+  void begin(const MeterStreamCore& stream);
   // Every event the stream returns while the window runs.
-  void on_event(const StreamEvent& event, const MeterStream& stream);
+  void on_event(const StreamEvent& event, const MeterStreamCore& stream);
   // The window's figures.
-  LineObservation observation(const MeterStream& stream) const;
+  LineObservation observation(const MeterStreamCore& stream) const;
 
  private:
   StreamCounters start_;

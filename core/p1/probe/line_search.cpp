@@ -2,12 +2,12 @@
 
 namespace p1 {
 
-void LineSearch::begin(const MeterStream& stream, uint32_t now_ms) {
+void LineSearch::begin(const MeterStreamCore& stream, uint32_t now_ms) {
   probe_.begin(stream);
   window_start_ms_ = now_ms;
 }
 
-const LineSetting* LineSearch::tick(const MeterStream& stream, uint32_t now_ms) {
+const LineSetting* LineSearch::tick(const MeterStreamCore& stream, uint32_t now_ms) {
   if (settled_) return nullptr;
   LineObservation seen = probe_.observation(stream);
   if (!only_errors(seen)) {

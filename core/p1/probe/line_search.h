@@ -15,11 +15,11 @@ class LineSearch {
   // Long enough for an AMIS meter's search frame (once a minute) to show.
   static constexpr uint32_t kWindowMs = 65000;
 
-  void begin(const MeterStream& stream, uint32_t now_ms);
-  void on_event(const StreamEvent& event, const MeterStream& stream) { probe_.on_event(event, stream); }
+  void begin(const MeterStreamCore& stream, uint32_t now_ms);
+  void on_event(const StreamEvent& event, const MeterStreamCore& stream) { probe_.on_event(event, stream); }
   // Called from loop(): the setting to switch to now, or nullptr to stay.
   // After a switch the caller reopens the UART; the window starts again.
-  const LineSetting* tick(const MeterStream& stream, uint32_t now_ms);
+  const LineSetting* tick(const MeterStreamCore& stream, uint32_t now_ms);
   // True once a setting showed valid frames: the search is over.
   bool settled() const { return settled_; }
   // The setting the search switched to last (nullptr: still the configured one).

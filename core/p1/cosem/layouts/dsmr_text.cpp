@@ -11,7 +11,7 @@ namespace p1 {
 namespace {
 
 int hex_digit(uint8_t c) {
-  uint8_t v = kHexClass.of[c];
+  uint8_t v = hex_class(c);
   return v < 16 ? v : -1;
 }
 

@@ -88,7 +88,7 @@ bool JsonObjectReader::text(int token, CharSpan out, size_t& length) const {
     if (i + 4 >= in.size()) return false;
     uint32_t cp = 0;
     for (int k = 1; k <= 4; ++k) {
-      uint8_t v = kHexClass.of[static_cast<uint8_t>(in[i + k])];
+      uint8_t v = hex_class(static_cast<uint8_t>(in[i + k]));
       if (v >= 16) return false;
       cp = cp << 4 | static_cast<uint32_t>(v);
     }
