@@ -141,7 +141,7 @@ int run_probe(const ProbeOptions& o) {
     results.push_back(listen(o, nullptr, stream));
   } else {
     for (const p1::LineSetting& s : p1::austrian_line_settings()) {
-      std::printf("%6u %s (%s)... ", static_cast<unsigned>(s.baud), s.format, s.used_by);
+      std::printf("%6u %s (%s)... ", static_cast<unsigned>(s.baud), s.format, s.used_by().host_string());
       std::fflush(stdout);
       results.push_back(listen(o, &s, stream));
       const SettingResult& r = results.back();

@@ -9,7 +9,7 @@
 # exceeds the budget set from the real firmware build (README, "Memory").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_ram="${P1_CORE_RAM_BUDGET:-10800}"  # every core file, linked by the firmware or not. 10,600 with switch tables in RAM; -530 with -fno-jump-tables -fno-tree-switch-conversion; the wizard, probe, sealed-call, status and Home Assistant texts and tables in flash (P1_FLASH_STRINGS, about -3,200); + the AMIS decoder (~580: EN 13757-3 errors, meter_ack, record tables), + quarter-hour demand (~560), + the settings form (~660: groups, help, options), + the SunSpec and Shelly outputs (~960, not linked by the firmware), + the line probe (~1,800 before its texts went to flash): 10,732 measured
+budget_ram="${P1_CORE_RAM_BUDGET:-3800}"  # every core file, linked by the firmware or not. The settings schema, the error sentences, the layout table, the positional profiles and the line settings' texts in flash, the hex class computed (P1_COMPACT_TABLES): 10,732 -> 3,728 measured. Before: 10,600 with switch tables in RAM; -530 with -fno-jump-tables -fno-tree-switch-conversion; the wizard, probe, sealed-call, status and Home Assistant texts and tables in flash (P1_FLASH_STRINGS, about -3,200); + the AMIS decoder (~580: EN 13757-3 errors, meter_ack, record tables), + quarter-hour demand (~560), + the settings form (~660: groups, help, options), + the SunSpec and Shelly outputs (~960, not linked by the firmware), + the line probe (~1,800 before its texts went to flash): 10,732 measured
 need=()
 for p in gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf libbearssl-dev libjsmn-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

@@ -33,7 +33,8 @@ const char* kVersion = "0.1.0";
 Scratch shared_scratch;
 p1::Settings settings;
 LittleFsSettingsStorage storage;
-p1::SettingsStore store(storage, p1::MutableByteSpan(shared_scratch.web.record, sizeof shared_scratch.web.record));
+p1::SettingsStore store(storage,
+                        p1::MutableByteSpan(shared_scratch.web.save.record, sizeof shared_scratch.web.save.record));
 SerialText console;
 DeviceRandom device_random;
 p1::DefaultAesGcm gcm;

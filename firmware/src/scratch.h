@@ -11,12 +11,21 @@
 #include "p1/device/settings/settings_store.h"
 #include "p1/device/store_forward/reading_record.h"
 
-// A web call: the sealed answer, the edited settings, and the record a Save
-// writes (all three live together during a Save).
+// A web call: the edited settings and the sealed answer. The settings record
+// a Save writes takes the answer's last bytes: while it is written, the
+// answer holds only its opening (a Save with a refused field writes nothing),
+// and the rest of the answer follows once the record is on flash
+// (tests/budget: DeviceBudget.ASaveLeavesItsAnswerWhole).
+constexpr size_t kWebReply = 3584;  // the settings form, the largest answer, fits
 struct ScratchWeb {
   p1::Settings settings;
-  uint8_t record[p1::kSettingsRecordMax];
-  uint8_t reply[3584];  // the settings form, the largest answer, fits
+  union {
+    uint8_t reply[kWebReply];
+    struct {
+      uint8_t answer_opening[kWebReply - p1::kSettingsRecordMax];
+      uint8_t record[p1::kSettingsRecordMax];
+    } save;
+  };
 };
 
 // Sending a queued reading: the record (from flash), the reading decoded
@@ -30,7 +39,7 @@ struct ScratchPublish {
 };
 
 union Scratch {
-  ScratchWeb web;          // web.record also serves settings loads and saves outside a web call
+  ScratchWeb web;          // web.save.record also serves settings loads and saves outside a web call
   ScratchPublish publish;  // publish.reading: the meter's new reading too; publish.record also takes its record
   char render[1024];       // one payload outside the publisher (the page's JSON, the status)
   Scratch() {}

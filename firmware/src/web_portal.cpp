@@ -70,13 +70,13 @@ void WebPortal::set_values(const char* reading_json, const char* status_json) {
 }
 
 void WebPortal::write_values(p1::TextBuffer& out) {
-  out.put("{\"meters\":[{\"name\":\"meter\",\"base\":");
+  out.put(P1_TEXT("{\"meters\":[{\"name\":\"meter\",\"base\":"));
   p1::put_json_string(out, settings_.get(p1::SettingId::kMqttBase));
-  out.put(",\"reading\":");
+  out.put(P1_TEXT(",\"reading\":"));
   out.put(reading_json_.length() ? reading_json_.c_str() : "null");
-  out.put(",\"status\":");
+  out.put(P1_TEXT(",\"status\":"));
   out.put(status_json_.length() ? status_json_.c_str() : "null");
-  out.put("}]}");
+  out.put(P1_TEXT("}]}"));
 }
 
 const char* WebPortal::save(const p1::Settings&, const p1::Settings& updated) {

@@ -15,9 +15,6 @@ class DeviceRandom final : public p1::RandomSource {
 
 class WebPortal final : public p1::WebBackend {
  public:
-  // The reply scratch: the largest sealed answer (the settings form) fits.
-  static constexpr size_t kScratch = 3584;
-
   WebPortal(p1::Settings& settings, p1::SettingsStore& store) : settings_(settings), store_(store) {}
   void begin();
   void loop();

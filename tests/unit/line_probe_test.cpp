@@ -142,7 +142,7 @@ TEST(LineProbe, NoiseAndSilence) {
   EXPECT_EQ(quiet.seen.bytes, 0u);
   EXPECT_EQ(p1::judge(quiet.seen), LineVerdict::kNothing);
   EXPECT_TRUE(p1::only_errors(quiet.seen));
-  EXPECT_EQ(quiet.who, p1::austrian_line_settings()[0].used_by);
+  EXPECT_EQ(quiet.who, p1::austrian_line_settings()[0].used_by().host_string());
 }
 
 TEST(LineProbe, SettingsCoverTheAustrianInterfaces) {

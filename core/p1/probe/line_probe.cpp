@@ -172,7 +172,7 @@ void describe_operator(const LineObservation& s, const LineSetting& setting, Tex
     out.put(id);
     out.put(P1_TEXT(" meter; "));
   }
-  out.put(setting.used_by);
+  out.put(setting.used_by());
 }
 
 void describe_observation(const LineObservation& s, TextBuffer& out) {

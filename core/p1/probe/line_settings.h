@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "p1/base/flash_text.h"
 #include "p1/base/span.h"
 
 namespace p1 {
@@ -16,7 +17,8 @@ struct LineSetting {
   uint32_t baud;
   char format[4];        // "8E1", "8N1"
   bool acknowledge;      // the meter waits for the reader's M-Bus acknowledgement (AMIS)
-  const char* used_by;   // who uses it, for the probe's report
+  const char* used_by_text;  // who uses it, for the probe's report: use used_by()
+  FlashText used_by() const { return FlashText(used_by_text); }
 };
 
 Span<const LineSetting> austrian_line_settings();
