@@ -25,6 +25,48 @@
 
 namespace {
 
+std::vector<uint8_t> bytes_of(const std::string& hex) {
+  std::vector<uint8_t> out(hex.size() / 2);
+  p1::parse_hex_exact(p1::Span<const char>(hex.data(), hex.size()), p1::MutableByteSpan(out.data(), out.size()));
+  return out;
+}
+
+// The page's side of one sealed call: a nonce from `calls`, the request
+// sealed under the passkey; open() reads the answer.
+struct PageClient {
+  PageClient(p1::SealedCalls& calls, p1::WebCrypto& crypto, p1::RandomSource& random, const std::string& passkey)
+      : box(crypto, random) {
+    p1test::ReplyCapture nonce_reply;
+    calls.nonce(1);
+    calls.send(nonce_reply);
+    nlohmann::json n = nlohmann::json::parse(nonce_reply.text);
+    nonce = bytes_of(n["nonce"]);
+    std::vector<uint8_t> kdf_salt = bytes_of(n["kdf_salt"]);
+    box.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data());
+  }
+  std::string sealed(const std::string& request) {
+    std::vector<uint8_t> data(request.begin(), request.end());
+    uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
+    box.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
+    return "{\"nonce\":\"" + p1test::hex_of(nonce.data(), nonce.size()) + "\",\"salt\":\"" +
+           p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" + p1test::hex_of(iv, sizeof iv) + "\",\"data\":\"" +
+           p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" + p1test::hex_of(tag, sizeof tag) + "\"}";
+  }
+  // The answer's plaintext; empty if it does not open.
+  std::string open(const std::string& answer) {
+    nlohmann::json j = nlohmann::json::parse(answer);
+    std::vector<uint8_t> s = bytes_of(j["salt"]), i = bytes_of(j["iv"]), d = bytes_of(j["data"]),
+                         t = bytes_of(j["tag"]);
+    if (!box.open(s.data(), i.data(), p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(d.data(), d.size()),
+                  t.data())) {
+      return "";
+    }
+    return std::string(d.begin(), d.end());
+  }
+  p1::PasskeyBox box;
+  std::vector<uint8_t> nonce;
+};
+
 TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   // Device (xtensa, firmware.elf at the commit that set these): meter 3,416 B
   // (3,272 before the replay and downgrade protection), scratch 5,016,
@@ -77,26 +119,8 @@ TEST(DeviceBudget, TheSettingsFormFitsTheDevicesReplyBuffer) {
   p1::SealedCalls calls(crypto, random, backend);
   const std::string passkey = "correct-horse-battery";
   calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
-  p1test::ReplyCapture nonce_reply;
-  calls.nonce(1);
-  calls.send(nonce_reply);
-  nlohmann::json n = nlohmann::json::parse(nonce_reply.text);
-  auto bytes = [](const std::string& h) {
-    std::vector<uint8_t> out(h.size() / 2);
-    p1::parse_hex_exact(p1::Span<const char>(h.data(), h.size()), p1::MutableByteSpan(out.data(), out.size()));
-    return out;
-  };
-  std::vector<uint8_t> nonce = bytes(n["nonce"]), kdf_salt = bytes(n["kdf_salt"]);
-  p1::PasskeyBox client(crypto, random);
-  client.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data());
-  std::string request = "{\"op\":\"settings\"}";
-  std::vector<uint8_t> data(request.begin(), request.end());
-  uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
-  client.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
-  std::string body = "{\"nonce\":\"" + p1test::hex_of(nonce.data(), nonce.size()) + "\",\"salt\":\"" +
-                     p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" + p1test::hex_of(iv, sizeof iv) +
-                     "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
-                     p1test::hex_of(tag, sizeof tag) + "\"}";
+  PageClient page(calls, crypto, random, passkey);
+  std::string body = page.sealed("{\"op\":\"settings\"}");
   // Sealed into a buffer with room to spare, to see its size; then it must
   // fit the device's.
   Scratch& s = *new Scratch();
@@ -185,26 +209,9 @@ TEST(DeviceBudget, ASaveLeavesItsAnswerWhole) {
   p1::SealedCalls calls(crypto, random, backend);
   const std::string passkey = "correct-horse-battery";
   calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
-  p1test::ReplyCapture nonce_reply;
-  calls.nonce(1);
-  calls.send(nonce_reply);
-  nlohmann::json n = nlohmann::json::parse(nonce_reply.text);
-  auto bytes = [](const std::string& h) {
-    std::vector<uint8_t> out(h.size() / 2);
-    p1::parse_hex_exact(p1::Span<const char>(h.data(), h.size()), p1::MutableByteSpan(out.data(), out.size()));
-    return out;
-  };
-  std::vector<uint8_t> nonce = bytes(n["nonce"]), kdf_salt = bytes(n["kdf_salt"]);
-  p1::PasskeyBox client(crypto, random);
-  client.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()), kdf_salt.data());
-  std::string request = "{\"op\":\"save\",\"settings\":{\"mqtt_host\":\"broker.lan\",\"mqtt_base\":\"house/meter\"}}";
-  std::vector<uint8_t> data(request.begin(), request.end());
-  uint8_t salt[p1::kSaltSize], iv[p1::WebCrypto::kIvSize], tag[p1::WebCrypto::kTagSize];
-  client.seal(p1::ByteSpan(nonce.data(), nonce.size()), p1::MutableByteSpan(data.data(), data.size()), salt, iv, tag);
-  std::string body = "{\"nonce\":\"" + p1test::hex_of(nonce.data(), nonce.size()) + "\",\"salt\":\"" +
-                     p1test::hex_of(salt, sizeof salt) + "\",\"iv\":\"" + p1test::hex_of(iv, sizeof iv) +
-                     "\",\"data\":\"" + p1test::hex_of(data.data(), data.size()) + "\",\"tag\":\"" +
-                     p1test::hex_of(tag, sizeof tag) + "\"}";
+  PageClient page(calls, crypto, random, passkey);
+  std::string body = page.sealed(
+      "{\"op\":\"save\",\"settings\":{\"mqtt_host\":\"broker.lan\",\"mqtt_base\":\"house/meter\"}}");
   // The device's buffers: the answer in the scratch area, the edited settings beside it.
   p1::SealedCalls::Reply reply = calls.call(1, 2, p1::CharSpan(&body[0], body.size()),
                                             p1::MutableByteSpan(s.web.reply, sizeof s.web.reply), s.web.settings);
@@ -212,11 +219,7 @@ TEST(DeviceBudget, ASaveLeavesItsAnswerWhole) {
   EXPECT_EQ(backend.saves, 1);
   p1test::ReplyCapture sealed;
   calls.send(sealed);
-  nlohmann::json j = nlohmann::json::parse(sealed.text);
-  std::vector<uint8_t> rs = bytes(j["salt"]), ri = bytes(j["iv"]), rd = bytes(j["data"]), rt = bytes(j["tag"]);
-  ASSERT_TRUE(client.open(rs.data(), ri.data(), p1::ByteSpan(nonce.data(), nonce.size()),
-                          p1::MutableByteSpan(rd.data(), rd.size()), rt.data()));
-  EXPECT_EQ(std::string(rd.begin(), rd.end()), "{\"errors\":{},\"saved\":true,\"restart_needed\":true}");
+  EXPECT_EQ(page.open(sealed.text), "{\"errors\":{},\"saved\":true,\"restart_needed\":true}");
   delete &s;
 }
 
