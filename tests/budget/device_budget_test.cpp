@@ -67,6 +67,33 @@ struct PageClient {
   std::vector<uint8_t> nonce;
 };
 
+// The device's side of the page: its fields, and a Save that fills the
+// settings record as the store does (into `record` when one is given).
+struct DeviceBackend final : p1::WebBackend {
+  p1::Settings values;
+  p1::MutableByteSpan record;
+  int saves = 0;
+  void write_values(p1::TextBuffer& out) override { out.put("{}"); }
+  const p1::Settings& settings() override { return values; }
+  bool is_device() const override { return true; }
+  const char* save(const p1::Settings&, const p1::Settings&) override {
+    if (!record.empty()) std::memset(record.data(), 0xA5, record.size());
+    ++saves;
+    return nullptr;
+  }
+  void request_restart() override {}
+};
+
+// The device's sealed calls under a passkey, and the page that calls them.
+struct DevicePage {
+  DevicePage() { calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size())); }
+  const std::string passkey = "correct-horse-battery";
+  DeviceBackend backend;
+  p1test::CountingRandom random;
+  p1::BearSslWebCrypto crypto;
+  p1::SealedCalls calls{crypto, random, backend};
+};
+
 TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   // Device (xtensa, firmware.elf at the commit that set these): meter 3,416 B
   // (3,272 before the replay and downgrade protection), scratch 5,016,
@@ -102,24 +129,14 @@ TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
 // The settings form (groups, help, options) is the device's largest answer:
 // it must fit the scratch area's reply buffer, with the device's fields.
 TEST(DeviceBudget, TheSettingsFormFitsTheDevicesReplyBuffer) {
-  struct DeviceBackend final : p1::WebBackend {
-    p1::Settings values;
-    void write_values(p1::TextBuffer& out) override { out.put("{}"); }
-    const p1::Settings& settings() override { return values; }
-    bool is_device() const override { return true; }
-    const char* save(const p1::Settings&, const p1::Settings&) override { return nullptr; }
-    void request_restart() override {}
-  } backend;
+  DevicePage device;
+  DeviceBackend& backend = device.backend;
   // The longest value of every shown setting (what a full form sends back).
   for (const p1::SettingSpec& spec : p1::setting_specs()) {
     if (spec.kind() == p1::SettingKind::kText) backend.values.set(spec.id(), std::string(spec.capacity(), 'a').c_str());
   }
-  p1test::CountingRandom random;
-  p1::BearSslWebCrypto crypto;
-  p1::SealedCalls calls(crypto, random, backend);
-  const std::string passkey = "correct-horse-battery";
-  calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
-  PageClient page(calls, crypto, random, passkey);
+  p1::SealedCalls& calls = device.calls;
+  PageClient page(calls, device.crypto, device.random, device.passkey);
   std::string body = page.sealed("{\"op\":\"settings\"}");
   // Sealed into a buffer with room to spare, to see its size; then it must
   // fit the device's.
@@ -188,35 +205,17 @@ TEST(DeviceBudget, EveryRealTelegramDecodesWithTheDeviceCapacities) {
 // (scratch.h): what the answer holds by then must stay whole.
 TEST(DeviceBudget, ASaveLeavesItsAnswerWhole) {
   Scratch& s = *new Scratch();
-  struct DeviceBackend final : p1::WebBackend {
-    explicit DeviceBackend(Scratch& scratch) : scratch_(scratch) {}
-    p1::Settings values;
-    void write_values(p1::TextBuffer& out) override { out.put("{}"); }
-    const p1::Settings& settings() override { return values; }
-    bool is_device() const override { return true; }
-    // As the settings store does: the record fills the buffer it was given.
-    const char* save(const p1::Settings&, const p1::Settings&) override {
-      std::memset(scratch_.web.save.record, 0xA5, sizeof scratch_.web.save.record);
-      ++saves;
-      return nullptr;
-    }
-    void request_restart() override {}
-    Scratch& scratch_;
-    int saves = 0;
-  } backend(s);
-  p1test::CountingRandom random;
-  p1::BearSslWebCrypto crypto;
-  p1::SealedCalls calls(crypto, random, backend);
-  const std::string passkey = "correct-horse-battery";
-  calls.set_passkey(p1::Span<const char>(passkey.data(), passkey.size()));
-  PageClient page(calls, crypto, random, passkey);
+  DevicePage device;
+  device.backend.record = p1::MutableByteSpan(s.web.save.record, sizeof s.web.save.record);
+  p1::SealedCalls& calls = device.calls;
+  PageClient page(calls, device.crypto, device.random, device.passkey);
   std::string body = page.sealed(
       "{\"op\":\"save\",\"settings\":{\"mqtt_host\":\"broker.lan\",\"mqtt_base\":\"house/meter\"}}");
   // The device's buffers: the answer in the scratch area, the edited settings beside it.
   p1::SealedCalls::Reply reply = calls.call(1, 2, p1::CharSpan(&body[0], body.size()),
                                             p1::MutableByteSpan(s.web.reply, sizeof s.web.reply), s.web.settings);
   ASSERT_EQ(reply.status, 200);
-  EXPECT_EQ(backend.saves, 1);
+  EXPECT_EQ(device.backend.saves, 1);
   p1test::ReplyCapture sealed;
   calls.send(sealed);
   EXPECT_EQ(page.open(sealed.text), "{\"errors\":{},\"saved\":true,\"restart_needed\":true}");
