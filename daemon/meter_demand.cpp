@@ -17,7 +17,7 @@ MeterDemand::MeterDemand(const MeterConfig& meter, const Config& config)
 void MeterDemand::load() {
   std::string bytes;
   if (!read_small_file(path_, bytes, p1::QuarterHourDemand::kStateSize)) return;  // first start
-  p1::DemandStateError e = demand_.load(
+  p1::DemandStateError e = reporter_.load(
       p1::ByteSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (e != p1::DemandStateError::kNone) {
     P1_LOG_WARN("meter %s: demand state %s: %s; starting afresh (the current quarter hour is incomplete)",
@@ -30,52 +30,40 @@ void MeterDemand::load() {
 
 void MeterDemand::render() {
   char buffer[2048];
-  auto n = p1::format_demand_json(demand_, p1::CharSpan(buffer, sizeof buffer));
+  auto n = p1::format_demand_json(reporter_.demand(), p1::CharSpan(buffer, sizeof buffer));
   if (n) json_.assign(buffer, *n);
 }
 
 uint64_t MeterDemand::on_reading(const p1::Reading& reading, MessageQueue& queue) {
-  p1::DemandSample sample;
-  if (!p1::demand_sample(reading, sample)) return 0;
-  p1::DemandUpdate u = demand_.feed(sample);
-  if (!u.accepted) return 0;
-  dirty_ = true;
-  if (u.cause != p1::DemandBreak::kNone && u.cause != p1::DemandBreak::kFirst) {
+  p1::DemandReporter::Step step = reporter_.on_reading(reading);
+  if (!step.accepted) return 0;
+  if (step.cause != p1::DemandBreak::kNone && step.cause != p1::DemandBreak::kFirst) {
     P1_LOG_INFO("meter %s: demand: %s; the quarter hour it touches is incomplete", name_.c_str(),
-                p1::describe(u.cause));
+                p1::describe(step.cause));
   }
-  if (u.closed > 0) save();
-  if (!has_figures()) return 0;  // nothing known yet (a fresh start inside a quarter hour): nothing to say
-  int64_t now = sample.time.seconds;
-  if (u.closed == 0 && published_ && now >= published_at_ && now - published_at_ < kRunningEverySeconds) return 0;
-  published_ = true;
-  published_at_ = now;
+  if (step.save) save();
+  if (!step.publish) return 0;
   render();
   queue.push(Message{topic_, json_, mqtt_.qos, true});
   return 1;
 }
 
-bool MeterDemand::has_figures() const {
-  int64_t import_mw = 0, export_mw = 0, elapsed = 0;
-  return demand_.has_last() || demand_.running(import_mw, export_mw, elapsed) || demand_.month_peak().import_peak.valid ||
-         demand_.previous_month_peak().import_peak.valid;
-}
-
 void MeterDemand::save() {
-  if (!dirty_) return;
+  if (!reporter_.dirty()) return;
   uint8_t bytes[p1::QuarterHourDemand::kStateSize];
-  size_t n = demand_.save(p1::MutableByteSpan(bytes, sizeof bytes));
+  size_t n = reporter_.save(p1::MutableByteSpan(bytes, sizeof bytes));
   std::string error = write_file_atomically(path_, bytes, n);
   if (!error.empty()) {
     P1_LOG_WARN("meter %s: demand state not kept: %s", name_.c_str(), error.c_str());
     return;
   }
-  dirty_ = false;
+  reporter_.mark_saved();
 }
 
 void MeterDemand::announce(MqttClient& mqtt, const p1::DiscoveryTarget& target) const {
-  if (!demand_.has_sample()) return;
-  bool with_export = demand_.last_sample().has_export;
+  const p1::QuarterHourDemand& demand = reporter_.demand();
+  if (!demand.has_sample()) return;
+  bool with_export = demand.last_sample().has_export;
   char topic[256], payload[2048];
   for (size_t i = 0; i < p1::demand_sensor_count(with_export); ++i) {
     auto t = p1::format_demand_discovery_topic(target, i, with_export, p1::CharSpan(topic, sizeof topic));

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "p1/crypto/web_crypto.h"
 #include "config_keys.h"
+#include "p1/device/web/api_access.h"
 #include "p1/device/web/sealed_calls.h"
 #include "p1/output/json_text.h"
 #include "history_store.h"
@@ -176,7 +176,6 @@ struct WebServer::Impl final : p1::WebBackend {
   std::string values;  // this call's snapshot of the meters' values (under `mutex`)
 
   std::string save_blocked;  // why Save cannot work, found at start
-  uint8_t api_token_hash[32] = {};  // SHA-256 of the API token: compared without leaking its length
 
   Impl(const Config& c, std::string path, WebState& s, std::atomic<bool>& r)
       : config(c), config_path(std::move(path)), state(s), restart(r) {
@@ -186,8 +185,6 @@ struct WebServer::Impl final : p1::WebBackend {
       P1_LOG_ERROR("web: cannot derive the page's key from the web key; the page stays locked");
     }
     shown = settings_from_config(config);
-    const std::string& token = config.web.api_token;
-    crypto.sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(token.data()), token.size()), api_token_hash);
     if (config_path.empty()) {
       save_blocked = "p1bridge was started without --config: nothing to save to";
     } else {
@@ -237,27 +234,19 @@ struct WebServer::Impl final : p1::WebBackend {
   }
 
   // GET /api/v1/...: plain JSON for local tools, behind the token if one is
-  // set. Answers the figures only: never a setting or a secret.
+  // set (the core's rule, p1/device/web/api_access.h; the device's too).
+  // Answers the figures only: never a setting or a secret.
   bool api_allowed(const httplib::Request& req, httplib::Response& res) {
     common_headers(res);
-    if (config.web.api_token.empty()) return true;
     std::string given = req.get_header_value("Authorization");
-    const std::string scheme = "Bearer ";
-    bool ok = false;
-    if (given.size() > scheme.size() && given.compare(0, scheme.size(), scheme) == 0) {
-      uint8_t hash[32];
-      crypto.sha256(p1::ByteSpan(reinterpret_cast<const uint8_t*>(given.data()) + scheme.size(),
-                                 given.size() - scheme.size()),
-                    hash);
-      ok = CRYPTO_memcmp(hash, api_token_hash, sizeof hash) == 0;
-    }
-    if (ok) return true;
+    const std::string& token = config.web.api_token;
+    p1::ApiAccess access = p1::check_api_access(crypto, p1::Span<const char>(given.data(), given.size()),
+                                                p1::Span<const char>(token.data(), token.size()));
+    if (access == p1::ApiAccess::kAllowed) return true;
     res.status = 401;
     res.set_header("WWW-Authenticate", "Bearer realm=\"p1bridge\"");
-    res.set_content(given.empty() ? "{\"error\":\"this API needs Authorization: Bearer <api_token>\"}"
-                                  : "{\"error\":\"wrong API token\"}",
-                    "application/json");
-    if (!given.empty()) P1_LOG_WARN("web: wrong API token from %s", req.remote_addr.c_str());
+    res.set_content(p1::api_refusal_json(access).host_string(), "application/json");
+    if (access == p1::ApiAccess::kTokenWrong) P1_LOG_WARN("web: wrong API token from %s", req.remote_addr.c_str());
     return false;
   }
 

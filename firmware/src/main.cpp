@@ -5,6 +5,8 @@
 #include <Arduino.h>
 
 #include "board.h"
+#include "device_demand.h"
+#include "grid_services.h"
 #include "meter_uart.h"
 #include "mqtt_link.h"
 #include "p1/output/output_format.h"
@@ -44,6 +46,8 @@ p1::LineSearch line_search;  // tries the Austrian line settings while the confi
 WifiLink wifi;
 MqttLink mqtt;
 Publisher publisher;
+DeviceDemand demand;
+GridServices grid;
 WebPortal portal(settings, store);
 
 bool running = false;
@@ -106,6 +110,10 @@ void start_running() {
   }
   mqtt.begin(settings, String(F("p1bridge-")) + node_id);
   publisher.begin(settings, node_id);
+  demand.begin(settings.get(p1::SettingId::kMqttBase));
+  publisher.set_demand(&demand);
+  grid.begin(settings, node_id);
+  portal.attach(&grid, &demand);
   portal.begin();
   uart.begin(settings);  // from here on the UART belongs to the meter
   line_search.begin(meter(), millis());
@@ -116,6 +124,8 @@ void run_loop(uint32_t now) {
   uart.poll(meter(), [&](const p1::StreamEvent& e) {
     line_search.on_event(e, meter());
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
+    demand.on_reading(meter().reading());
+    grid.on_reading(meter().reading(), millis());
     publisher.on_reading(meter().reading());
     // Not Scratch::render: that would overwrite the reading it renders.
     char* json = scratch().publish.render;
@@ -137,6 +147,8 @@ void run_loop(uint32_t now) {
   wifi.loop(now);
   mqtt.loop(now, wifi.connected());
   publisher.loop(mqtt, wifi);
+  demand.loop(mqtt);
+  grid.loop(now);
   portal.loop();
   if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {
     next_web_status_ms = now + 1000;

@@ -123,6 +123,7 @@ void Publisher::announce(MqttLink& mqtt) {
     s.render[*p] = '\0';
     mqtt.publish(topic, s.render, true);
   }
+  if (demand_ != nullptr) demand_->announce(mqtt, target, p1::CharSpan(s.render, sizeof s.render));
 }
 
 void Publisher::loop(MqttLink& mqtt, const WifiLink& wifi) {

@@ -6,6 +6,7 @@
 // output mode only when it is sent, in order, after the reconnect. What the
 // bound drops is counted and published in the status.
 #pragma once
+#include "device_demand.h"
 #include "journal_flash.h"
 #include "mqtt_link.h"
 #include "wifi_link.h"
@@ -22,6 +23,8 @@ class Publisher {
   static constexpr size_t kTopicMax = 96;
 
   void begin(const p1::Settings& settings, const String& node_id);
+  // Its Home Assistant sensors are announced with the reading's.
+  void set_demand(DeviceDemand* demand) { demand_ = demand; }
   void on_reading(const p1::Reading& reading);
   // Sends what is queued (a few messages per call, so loop() stays quick);
   // announces discovery after each (re)connect.
@@ -51,4 +54,5 @@ class Publisher {
   uint16_t fields_ = 0;  // gateway fields seen (bit per field)
   bool announced_ = false;
   char meter_number_[40] = {};
+  DeviceDemand* demand_ = nullptr;
 };

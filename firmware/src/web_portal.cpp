@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "p1/base/hex.h"
+#include "p1/device/web/api_access.h"
 #include "p1/output/json_text.h"
 #include "scratch.h"
 #include "web_assets.h"
@@ -59,10 +60,77 @@ void WebPortal::begin() {
   server_.on(F("/api/nonce"), HTTP_GET, [this] { send(calls_.nonce(client_of(server_), millis())); });
   server_.on(F("/api/call"), HTTP_POST, [this] { handle_call(); });
   server_.on(F("/update"), HTTP_POST, [this] { handle_upload_done(); }, [this] { handle_upload(); });
+  server_.collectHeaders("Authorization");  // the read-only API's token
+  server_.onNotFound([this] { handle_other(); });
   server_.begin();
 }
 
 void WebPortal::loop() { server_.handleClient(); }
+
+void WebPortal::handle_other() {
+  const String& uri = server_.uri();
+  if (uri.startsWith(F("/api/v1/"))) return handle_api();
+  bool rpc = uri.startsWith(F("/rpc/")) && uri.length() <= 5 + 40;
+  if (grid_ != nullptr && grid_->shelly_on() && (rpc || uri == F("/shelly"))) {
+    uint64_t component = 0;
+    if (server_.hasArg(F("id"))) {
+      const String& id = server_.arg(F("id"));
+      char* end = nullptr;
+      unsigned long long v = strtoull(id.c_str(), &end, 10);
+      component = id.length() == 0 || *end != '\0' || id[0] == '-' ? UINT64_MAX : v;
+    }
+    char* body = scratch().render;
+    int status = grid_->shelly_http(rpc ? uri.c_str() + 5 : "Shelly.GetDeviceInfo", component, millis(),
+                                    p1::CharSpan(body, sizeof(Scratch::render)));
+    server_.send(status, F("application/json"), body);
+    return;
+  }
+  server_.send(404, F("application/json"), F("{\"error\":\"not found\"}"));
+}
+
+// GET /api/v1/values: the figures only, never a setting or a secret (as the
+// Linux program's; the door is the core's, p1/device/web/api_access.h).
+void WebPortal::handle_api() {
+  security_headers(server_);
+  if (std::strcmp(settings_.get(p1::SettingId::kWebApi), "1") != 0) {
+    server_.send(404, F("application/json"), F("{\"error\":\"the API is off: switch on Read-only JSON API in the settings\"}"));
+    return;
+  }
+  const char* token = settings_.get(p1::SettingId::kWebApiToken);
+  if (token[0] != '\0' && std::strcmp(token, settings_.get(p1::SettingId::kWebKey)) == 0) {
+    // The token crosses the LAN in the clear: it must not open the page too.
+    server_.send(503, F("application/json"), F("{\"error\":\"the API token equals the webpage key: choose another\"}"));
+    return;
+  }
+  const String& given = server_.header(F("Authorization"));
+  p1::ApiAccess access = p1::check_api_access(crypto_, p1::Span<const char>(given.c_str(), given.length()),
+                                              p1::Span<const char>(token, std::strlen(token)));
+  if (access != p1::ApiAccess::kAllowed) {
+    server_.sendHeader(F("WWW-Authenticate"), F("Bearer realm=\"p1bridge\""));
+    server_.send_P(401, PSTR("application/json"), static_cast<const char*>(p1::api_refusal_json(access).flash_address()));
+    return;
+  }
+  if (server_.uri() != F("/api/v1/values")) {
+    server_.send(404, F("application/json"), F("{\"error\":\"only /api/v1/values here: the device keeps no history\"}"));
+    return;
+  }
+  server_.setContentLength(CONTENT_LENGTH_UNKNOWN);
+  server_.send(200, F("application/json"), "");
+  server_.sendContent(F("{\"meters\":[{\"name\":\"meter\",\"reading\":"));
+  server_.sendContent(reading_json_.length() ? reading_json_ : String(F("null")));
+  server_.sendContent(F(",\"counters\":"));
+  server_.sendContent(status_json_.length() ? status_json_ : String(F("null")));
+  server_.sendContent(F(",\"demand\":"));
+  char* demand = scratch().render;
+  if (demand_ != nullptr) {
+    demand_->render(p1::CharSpan(demand, sizeof(Scratch::render)));
+  } else {
+    std::strcpy(demand, "null");
+  }
+  server_.sendContent(demand);
+  server_.sendContent(F("}]}"));
+  server_.sendContent("");  // the chunked answer's end
+}
 
 void WebPortal::set_values(const char* reading_json, const char* status_json) {
   if (reading_json != nullptr) reading_json_ = reading_json;

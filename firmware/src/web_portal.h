@@ -5,6 +5,8 @@
 // the image whose size and SHA-256 a logged-in page announced.
 #pragma once
 #include "board.h"
+#include "device_demand.h"
+#include "grid_services.h"
 #include "p1/device/settings/settings_store.h"
 #include "p1/device/web/sealed_calls.h"
 
@@ -17,6 +19,11 @@ class WebPortal final : public p1::WebBackend {
  public:
   WebPortal(p1::Settings& settings, p1::SettingsStore& store) : settings_(settings), store_(store) {}
   void begin();
+  // The Shelly HTTP calls and the read-only API's demand figures.
+  void attach(GridServices* grid, const DeviceDemand* demand) {
+    grid_ = grid;
+    demand_ = demand;
+  }
   void loop();
   // JSON of the last reading and the counters, for the live view.
   void set_values(const char* reading_json, const char* status_json);
@@ -35,6 +42,11 @@ class WebPortal final : public p1::WebBackend {
   void handle_upload();
   void handle_upload_done();
   void send(const p1::SealedCalls::Reply& reply);
+  void handle_other();  // /api/v1/..., Shelly's /rpc/... and /shelly, else 404
+  void handle_api();
+
+  GridServices* grid_ = nullptr;
+  const DeviceDemand* demand_ = nullptr;
 
   p1::Settings& settings_;
   p1::SettingsStore& store_;

@@ -7,6 +7,8 @@
 // to them. A change that needs more must raise the budget here, visibly.
 #include <gtest/gtest.h>
 
+#include "p1/demand/demand_reporter.h"
+
 #include <nlohmann/json.hpp>
 #include <cstring>
 #include <fstream>
@@ -110,10 +112,17 @@ TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   EXPECT_LE(sizeof(p1::MeterStream), 3720u);  // the host's, with its own Reading
   // Scratch: the settings record of a Save lies in the answer's tail
   // (device 5,024 -> 4,280 B; host 5,024 -> 4,376).
-  EXPECT_LE(sizeof(Scratch), 4376u);
+  // The settings form with the integration settings needs 3,940 B: the web
+  // answer went 3,584 -> 4,096 (device 4,280 -> 4,864, the same on the host).
+  EXPECT_LE(sizeof(Scratch), 4864u);
+  // Quarter-hour demand on the device (firmware/src/device_demand.h: 448 B
+  // in the xtensa build with its topic).
+  EXPECT_LE(sizeof(p1::DemandReporter), 376u) << sizeof(p1::DemandReporter);
   EXPECT_EQ(sizeof(p1::Settings), p1::kSettingsStorage);
-  EXPECT_LE(sizeof(p1::Settings), 691u);
-  EXPECT_LE(sizeof(p1::SetupWizard), 832u);
+  // The four integration settings (sunspec, shelly, web_api, web_api_token)
+  // added 71 bytes to the settings (691 -> 762) and the wizard (832 -> 904).
+  EXPECT_LE(sizeof(p1::Settings), 762u);
+  EXPECT_LE(sizeof(p1::SetupWizard), 904u);
   EXPECT_LE(sizeof(p1::ImprovParser), 280u);
   EXPECT_LE(sizeof(p1::SealedCalls), 920u);
   EXPECT_LE(p1::kMaxReadingRecord, 1923u);

@@ -223,3 +223,26 @@ for tid, t in telegrams():
     wire = bytes.fromhex("1040F03016") + bytes([0xE5]) + bytes.fromhex(t["hex"])
     write("fuzz_oms_frame", tid, bytes([0x0D]) + wire)
     write("fuzz_oms_frame", tid + "-bytewise", bytes([0x01]) + wire)
+
+
+# fuzz_modbus_tcp: byte 0 picks the unit id and the chunking (high bit clear:
+# unit 1), then one connection's stream as inverters and scanners send it.
+def mbap(transaction, pdu, unit=1, protocol=0):
+    return struct.pack(">HHHB", transaction, protocol, len(pdu) + 1, unit) + pdu
+
+
+def read(transaction, function, address, quantity, unit=1):
+    return mbap(transaction, struct.pack(">BHH", function, address, quantity), unit)
+
+
+# A Fronius inverter's walk: marker, common model, meter model, end model.
+walk = (read(1, 3, 40000, 2) + read(2, 3, 40002, 67) + read(3, 3, 40069, 2) + read(4, 3, 40071, 124) +
+        read(5, 3, 40195, 2))
+write("fuzz_modbus_tcp", "sunspec-walk", b"\x05" + walk)
+write("fuzz_modbus_tcp", "exceptions", b"\x00" + read(6, 3, 40197, 1) + read(7, 4, 40000, 0) + read(8, 3, 40000, 126) +
+      mbap(9, struct.pack(">BHH", 6, 40097, 7)) + read(10, 3, 40000, 2, unit=2))
+write("fuzz_modbus_tcp", "write-then-read", b"\x01" + mbap(11, struct.pack(">BHHB", 16, 40097, 8, 16) + bytes(16)) +
+      read(12, 4, 40190, 7))
+write("fuzz_modbus_tcp", "other-unit", b"\x83" + read(13, 3, 40000, 2, unit=0x83) + read(14, 3, 40000, 2))
+write("fuzz_modbus_tcp", "bad-protocol", b"\x02" + read(15, 3, 40000, 2) + mbap(16, b"\x03\x9c\x40\x00\x02", protocol=1))
+write("fuzz_modbus_tcp", "short-read", b"\x03" + mbap(17, b"\x03\x9c\x40"))

@@ -100,6 +100,14 @@ bool profile(Span<const char> v) {
   }
   return false;
 }
+bool api_token(Span<const char> v) {
+  if (v.empty()) return true;
+  if (v.size() < 16 || v.size() > 128) return false;
+  for (char c : v) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
 bool boolean(Span<const char> v) { return equals(v, P1_TEXT("0")) || equals(v, P1_TEXT("1")); }
 
 // ---- options: the values a select, a switch or a flag offers --------------
@@ -265,6 +273,15 @@ P1_SETTING_TEXTS(kSerialPortText, "serial_port", "Meter port (serial device, tcp
 // E5; other meters never address it, so nothing is sent to them.
 P1_SETTING_TEXTS(kMeterAckText, "meter_ack", "Answer the meter", "1", "1 or 0",
                  "E5 to an AMIS meter (Netz OÖ); others are never answered")
+P1_SETTING_TEXTS(kSunSpecText, "sunspec", "Fronius Smart Meter (TCP)", "0", "1 or 0",
+                 "Modbus TCP on port 502, unit 1: the SunSpec meter a Fronius inverter finds as its primary meter")
+P1_SETTING_TEXTS(kShellyText, "shelly", "Shelly Pro 3EM emulation", "0", "1 or 0",
+                 "/rpc/EM.GetStatus on port 80 and RPC over UDP port 1010, for batteries that regulate on a Shelly")
+P1_SETTING_TEXTS(kWebApiText, "web_api", "Read-only JSON API", "0", "1 or 0",
+                 "GET /api/v1/values for local tools: the reading, counters and demand, never a setting")
+P1_SETTING_TEXTS(kWebApiTokenText, "web_api_token", "API token", "",
+                 "16 to 64 printable characters without spaces, or empty",
+                 "Asked as Authorization: Bearer <token>; empty: anyone on the network reads the values")
 #undef P1_SETTING_TEXTS
 
 constexpr SettingSpec kSpecs[] P1_FLASH_DATA = {
@@ -291,6 +308,10 @@ constexpr SettingSpec kSpecs[] P1_FLASH_DATA = {
      upper_case},
     {SettingId::kSerialPort, kSerialPortText, K::kText, 95, serial_port, S::kHost, G::kMeter},
     {SettingId::kMeterAck, kMeterAckText, K::kBool, 1, boolean, S::kBoth, G::kMeter, switch_option},
+    {SettingId::kSunSpec, kSunSpecText, K::kBool, 1, boolean, S::kDevice, G::kIntegrations, switch_option},
+    {SettingId::kShelly, kShellyText, K::kBool, 1, boolean, S::kDevice, G::kIntegrations, switch_option},
+    {SettingId::kWebApi, kWebApiText, K::kBool, 1, boolean, S::kDevice, G::kIntegrations, switch_option},
+    {SettingId::kWebApiToken, kWebApiTokenText, K::kSecret, 64, api_token, S::kDevice, G::kIntegrations},
 };
 static_assert(sizeof kSpecs / sizeof kSpecs[0] == kSettingCount, "one spec per setting");
 
@@ -346,6 +367,8 @@ FlashText group_name(SettingGroup group) {
 }
 
 bool setting_is_secret(SettingId id) { return setting_spec(id).kind() == SettingKind::kSecret; }
+
+bool valid_api_token(Span<const char> value) { return api_token(value); }
 
 const char* describe(SettingError error) {
   switch (error) {

@@ -34,6 +34,10 @@ enum class SettingId : uint8_t {
   kSerialFormat,
   kSerialPort,
   kMeterAck,
+  kSunSpec,     // the device as a Fronius Smart Meter (TCP); on Linux per meter (config file)
+  kShelly,      // the device as a Shelly Pro 3EM; on Linux per meter
+  kWebApi,      // GET /api/v1/values; on Linux web.api
+  kWebApiToken, // its bearer token; on Linux web.api_token (the same validator)
   kCount,
 };
 constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kCount);
@@ -128,7 +132,7 @@ SettingError check_setting(SettingId id, Span<const char> value, CharSpan out, s
 // Longest value any path may hand in (a key written with separators).
 constexpr size_t kMaxSettingInput = 128;
 // Sum over the schema of (capacity + 1): every value in one packed block.
-constexpr size_t kSettingsStorage = 691;
+constexpr size_t kSettingsStorage = 762;
 
 // Values as text, in fixed storage sized by the schema (no heap).
 class Settings {
@@ -152,6 +156,12 @@ class Settings {
 };
 
 bool setting_is_secret(SettingId id);
+
+// The read-only API's token (empty: no token): long enough that guessing it
+// over the network is hopeless (the API has no lockout), printable without
+// spaces so it fits in an Authorization header. The device's setting and the
+// Linux program's web.api_token share it.
+bool valid_api_token(Span<const char> value);
 const char* describe(SettingError error);
 
 }  // namespace p1
