@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <cstdio>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -278,6 +280,34 @@ bool Subscriber::wait_until(const std::function<bool(const std::vector<Received>
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return done(messages());
+}
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
+  pclose(p);
+  return out;
+}
+
+std::vector<std::string> mbpoll(int port, int reference, int count, const std::string& type, int unit) {
+  std::string out = command_output("mbpoll -m tcp -p " + std::to_string(port) + " -a " + std::to_string(unit) +
+                                   " -r " + std::to_string(reference) + " -c " + std::to_string(count) + " -t " +
+                                   type + " -B -1 -o 2 127.0.0.1");
+  std::vector<std::string> values;
+  size_t at = 0;
+  while ((at = out.find("]:", at)) != std::string::npos) {
+    at += 2;
+    size_t end = out.find('\n', at);
+    std::string v = out.substr(at, end - at);
+    v.erase(0, v.find_first_not_of(" \t"));
+    values.push_back(v);
+  }
+  if (values.empty()) values.push_back(out);
+  return values;
 }
 
 }  // namespace p1it

@@ -124,4 +124,11 @@ struct PtySim {
 std::string p1bridge_bin();
 std::string p1sim_bin();
 
+// A shell command's output (stdout and stderr).
+std::string command_output(const std::string& command);
+// mbpoll's values of `count` registers from `reference` (1-based, as mbpoll
+// numbers them: 40001 is register 40000), as printed; on failure one entry
+// with mbpoll's error, for the message.
+std::vector<std::string> mbpoll(int port, int reference, int count, const std::string& type, int unit = 1);
+
 }  // namespace p1it

@@ -22,16 +22,7 @@ using p1it::Process;
 const char* kKey = "36C66639E48A8CA4D6BC8B282A793BBB";
 const std::string kClients = std::string(P1_SOURCE_DIR) + "/tests/integration/inverter_clients.py";
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return out;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
-  pclose(p);
-  return out;
-}
+std::string run(const std::string& command) { return p1it::command_output(command); }
 
 json client(const std::string& args) {
   std::string out = run("/usr/bin/python3 " + kClients + " " + args);
@@ -42,24 +33,7 @@ json client(const std::string& args) {
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
-// mbpoll's values of `count` registers from `reference` (1-based, as mbpoll
-// numbers them: 40001 is register 40000), as printed.
-std::vector<std::string> mbpoll(int port, int reference, int count, const std::string& type, int unit = 1) {
-  std::string out = run("mbpoll -m tcp -p " + std::to_string(port) + " -a " + std::to_string(unit) + " -r " +
-                        std::to_string(reference) + " -c " + std::to_string(count) + " -t " + type +
-                        " -B -1 -o 2 127.0.0.1");
-  std::vector<std::string> values;
-  size_t at = 0;
-  while ((at = out.find("]:", at)) != std::string::npos) {
-    at += 2;
-    size_t end = out.find('\n', at);
-    std::string v = out.substr(at, end - at);
-    v.erase(0, v.find_first_not_of(" \t"));
-    values.push_back(v);
-  }
-  if (values.empty()) values.push_back(out);  // the error, for the message
-  return values;
-}
+using p1it::mbpoll;
 
 struct Bridge {
   std::string dir;
