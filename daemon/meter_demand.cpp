@@ -41,7 +41,17 @@ uint64_t MeterDemand::on_reading(const p1::Reading& reading, MessageQueue& queue
     P1_LOG_INFO("meter %s: demand: %s; the quarter hour it touches is incomplete", name_.c_str(),
                 p1::describe(step.cause));
   }
-  if (step.save) save();
+  if (step.save) {
+    const p1::QuarterHourDemand& demand = reporter_.demand();
+    if (history_ != nullptr && demand.has_last()) {
+      // Several quarter hours end at once only after a gap: those before the
+      // last are incomplete and hold no energy, so the last is the one to keep.
+      const p1::QuarterHour& q = demand.last();
+      history_->record_quarter_hour(name_, p1::local_from_2000(q.start.local_seconds()), q.import_mw() / 1000, q.export_mw() / 1000,
+                                    q.complete);
+    }
+    save();
+  }
   if (!step.publish) return 0;
   render();
   queue.push(Message{topic_, json_, mqtt_.qos, true});

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config.h"
+#include "history_store.h"
 #include "message_queue.h"
 #include "mqtt_client.h"
 #include "p1/cosem/reading.h"
@@ -27,6 +28,9 @@ class MeterDemand {
   uint64_t on_reading(const p1::Reading& reading, MessageQueue& queue);
   // Home Assistant sensors, once 1.8.0 was seen (`target` as for the values).
   void announce(MqttClient& mqtt, const p1::DiscoveryTarget& target) const;
+  // Each quarter hour that ends goes into the page's history (its peaks
+  // panel), when the page or the API keeps one.
+  void set_history(HistoryStore* history) { history_ = history; }
   // At a clean stop: keeps the quarter hour in progress for the next start.
   void save();
   // The payload of <base>/demand; "null" before the first usable reading.
@@ -38,6 +42,7 @@ class MeterDemand {
   std::string name_, topic_, path_;
   const MqttConfig& mqtt_;
   p1::DemandReporter reporter_;
+  HistoryStore* history_ = nullptr;
   std::string json_ = "null";
 };
 

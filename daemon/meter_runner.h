@@ -70,7 +70,10 @@ class MeterRunner {
   // The servers that hand this meter's readings on (SunSpec, Shelly), if any.
   void serve_to(MeterServers* servers) { servers_ = servers; }
   // Where each reading's history sample goes (nullptr: none).
-  void set_history(HistoryStore* history) { history_ = history; }
+  void set_history(HistoryStore* history) {
+    history_ = history;
+    demand_.set_history(history);
+  }
 
  private:
   void on_bytes(const uint8_t* data, size_t size);

@@ -283,6 +283,24 @@ TEST(Api, ValuesWithTokenMatchWhatTheMeterSentAndHoldNoSecret) {
   EXPECT_EQ(m["demand"]["last_import_w"], 1200);
   EXPECT_EQ(m["demand"]["current_import_w"], 1200);
   EXPECT_EQ(m["demand"]["month_peak_import_w"], 1200);
+
+  // The history the page charts: the quarter hour that ended is the day's
+  // peak, and the hour's energy is what the registers moved.
+  auto history = client.Get("/api/v1/history", auth);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->status, 200);
+  json series = json::parse(history->body)["meters"][0];
+  ASSERT_EQ(series["peaks"].size(), 1u) << history->body;
+  const json& peak = series["peaks"][0];
+  EXPECT_EQ(peak[0], 1777852800) << "2026-05-04 00:00, the meter's wall clock";
+  EXPECT_EQ(peak[1], 1200);
+  EXPECT_EQ(peak[2], 1777896000) << "the quarter hour from 12:00";
+  EXPECT_EQ(peak[3], 1);
+  ASSERT_EQ(series["hours"].size(), 2u) << history->body;  // 11:00 and 12:00
+  EXPECT_EQ(series["hours"][0][0], 1777892400);
+  // 11:58:00 .. 12:00:00 at 1.2 kW, then 12:00:00 .. 12:17:30.
+  EXPECT_EQ(series["hours"][0][1], 40);
+  EXPECT_EQ(series["hours"][1][1], 350);
   EXPECT_EQ(bridge.process.stop(), 0);
   std::string log = p1it::read_text(dir + "/bridge.log");
   EXPECT_NE(log.find("wrong API token"), std::string::npos);

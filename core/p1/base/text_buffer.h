@@ -44,6 +44,12 @@ class TextBuffer {
     return out_.data() + len_;
   }
   void commit(size_t n) { len_ += n; }
+  // Back to `n` chars (n <= size()), forgetting an overflow after them: a
+  // writer can try a piece and take it back when it did not fit.
+  void truncate(size_t n) {
+    if (n <= len_) len_ = n;
+    overflow_ = false;
+  }
   size_t size() const { return len_; }
   bool overflow() const { return overflow_; }
   const char* data() const { return out_.data(); }

@@ -6,7 +6,7 @@ namespace p1 {
 
 namespace {
 
-constexpr int64_t kSecondsFrom1970To2000 = 946684800;
+constexpr int64_t kSecondsFrom1970To2000 = kLocalSecondsAt2000;
 
 // |value| in whole units of the register (Wh, W): magnitude x 10^scaler.
 bool whole_units(const ReadingValue* v, int64_t& out) {
@@ -75,6 +75,19 @@ LocalSeconds period_start(LocalSeconds at, HistoryPeriod period) {
     }
   }
   return at;
+}
+
+int64_t period_index(LocalSeconds at, HistoryPeriod period) {
+  switch (period) {
+    case HistoryPeriod::kHour: return floor_div(at, 3600);
+    case HistoryPeriod::kDay: return floor_div(at, 86400);
+    case HistoryPeriod::kMonth: {
+      int64_t y = 0, m = 0;
+      civil_from_days(floor_div(at, 86400), y, m);
+      return y * 12 + m - 1;
+    }
+  }
+  return 0;
 }
 
 LocalSeconds period_next(LocalSeconds start, HistoryPeriod period) {

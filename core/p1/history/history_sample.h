@@ -15,6 +15,11 @@ namespace p1 {
 // were UTC: a browser shows them with the UTC time zone and gets the
 // meter's hours. (The hour of the autumn clock change holds two hours.)
 using LocalSeconds = int64_t;
+// The same wall-clock second counted from 2000-01-01 (the demand's MeterTime::local_seconds()).
+constexpr int64_t kLocalSecondsAt2000 = 946684800;
+constexpr LocalSeconds local_from_2000(int64_t local_seconds_since_2000) {
+  return local_seconds_since_2000 + kLocalSecondsAt2000;
+}
 
 struct HistorySample {
   LocalSeconds at = 0;
@@ -35,5 +40,8 @@ enum class HistoryPeriod : uint8_t { kHour, kDay, kMonth };
 // Start of the period holding `at`, and of the one after it.
 LocalSeconds period_start(LocalSeconds at, HistoryPeriod period);
 LocalSeconds period_next(LocalSeconds start, HistoryPeriod period);
+// The period's number: hours and days since 1970, months as year * 12 + month - 1.
+// Consecutive periods have consecutive numbers.
+int64_t period_index(LocalSeconds at, HistoryPeriod period);
 
 }  // namespace p1

@@ -75,6 +75,12 @@ void put_json_uint(TextBuffer& out, uint64_t value) {
   out.put(digits, format_uint(value, digits));
 }
 
+void put_json_int(TextBuffer& out, int64_t value) {
+  if (value < 0) out.put('-');
+  // Through unsigned: -INT64_MIN does not fit an int64_t.
+  put_json_uint(out, value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value));
+}
+
 void put_json_bool(TextBuffer& out, bool value) { out.put(value ? "true" : "false"); }
 
 }  // namespace p1

@@ -18,6 +18,7 @@ void put_json_key(TextBuffer& out, const char* key, bool& first);
 void put_json_string(TextBuffer& out, FlashText text);
 void put_json_key(TextBuffer& out, FlashText key, bool& first);
 void put_json_uint(TextBuffer& out, uint64_t value);
+void put_json_int(TextBuffer& out, int64_t value);
 void put_json_bool(TextBuffer& out, bool value);
 
 }  // namespace p1
