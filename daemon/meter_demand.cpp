@@ -42,13 +42,9 @@ uint64_t MeterDemand::on_reading(const p1::Reading& reading, MessageQueue& queue
                 p1::describe(step.cause));
   }
   if (step.save) {
-    const p1::QuarterHourDemand& demand = reporter_.demand();
-    if (history_ != nullptr && demand.has_last()) {
-      // Several quarter hours end at once only after a gap: those before the
-      // last are incomplete and hold no energy, so the last is the one to keep.
-      const p1::QuarterHour& q = demand.last();
-      history_->record_quarter_hour(name_, p1::local_from_2000(q.start.local_seconds()), q.import_mw() / 1000, q.export_mw() / 1000,
-                                    q.complete);
+    p1::DemandReporter::Ended q;
+    if (history_ != nullptr && reporter_.last_ended(q)) {
+      history_->record_quarter_hour(name_, q.start, q.import_w, q.export_w, q.complete);
     }
     save();
   }

@@ -194,7 +194,8 @@ struct WebServer::Impl final : p1::WebBackend {
   }
 
   void write_values(p1::TextBuffer& out) override { out.put(values.data(), values.size()); }
-  void write_history(p1::TextBuffer& out, size_t index) override {
+  // The whole answer at once (the reply buffer here holds it): never paged.
+  void write_history(p1::TextBuffer& out, size_t index, size_t /*part*/) override {
     std::string json = state.history_json(index);
     out.put(json.data(), json.size());
   }

@@ -1,10 +1,8 @@
 // Builds the page into one self-contained, gzip-compressed HTML file, and (if
 // asked) a C++ header embedding it as a byte array:
-//   node build.mjs [--device] [path/to/web_assets.h]
-// --device: the firmware's page, without the history charts and their chart
-// library (src/charts_device.js stands in for src/charts.js): the device
-// keeps no history and its flash image has no room for it.
-// Output: dist/index.html.gz (dist/index-device.html.gz). Both are generated; never edit them by hand.
+//   node build.mjs [path/to/web_assets.h]
+// The Linux program and the firmware serve the same page.
+// Output: dist/index.html.gz. Generated; never edit it by hand.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -13,13 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const device = args.includes('--device');
-const withoutCharts = {
-  name: 'device-charts',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/charts\.js$/ }, () => ({ path: join(here, 'src/charts_device.js') }));
-  },
-};
 const bundle = await build({
   entryPoints: [join(here, 'src/app.js')],
   bundle: true,
@@ -28,18 +19,17 @@ const bundle = await build({
   target: ['es2020'],
   write: false,
   legalComments: 'none',
-  plugins: device ? [withoutCharts] : [],
 });
 const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
 // uPlot's own stylesheet first, so the page's rules can refine it.
-const css = [...(device ? [] : [join(here, 'node_modules/uplot/dist/uPlot.min.css')]), join(here, 'src/style.css')]
+const css = [join(here, 'node_modules/uplot/dist/uPlot.min.css'), join(here, 'src/style.css')]
   .map((f) => readFileSync(f, 'utf8')).join('\n').replace(/\s*\n\s*/g, ' ');
 const html = readFileSync(join(here, 'src/index.html'), 'utf8')
   .replace('/*CSS*/', () => css)
   .replace('/*JS*/', () => js);
 const gz = gzipSync(Buffer.from(html), { level: 9 });
 mkdirSync(join(here, 'dist'), { recursive: true });
-writeFileSync(join(here, device ? 'dist/index-device.html.gz' : 'dist/index.html.gz'), gz);
+writeFileSync(join(here, 'dist/index.html.gz'), gz);
 
 const header = args.find((a) => !a.startsWith('--'));
 if (header) {
@@ -66,4 +56,4 @@ constexpr size_t kIndexHtmlGzSize = sizeof kIndexHtmlGz;
 }  // namespace p1web
 `);
 }
-console.log(`web${device ? ' (device)' : ''}: ${html.length} bytes of HTML, ${gz.length} gzip-compressed`);
+console.log(`web: ${html.length} bytes of HTML, ${gz.length} gzip-compressed`);

@@ -1,5 +1,5 @@
 # PlatformIO pre-script: builds the web page (../web) into src/generated/web_assets.h,
-# the Linux program's page without its history charts. Needs Node.js and npm.
+# the Linux program's page (the same file). Needs Node.js and npm.
 import os
 import subprocess
 
@@ -10,5 +10,4 @@ web = os.path.normpath(os.path.join(project, "..", "web"))
 header = os.path.join(project, "src", "generated", "web_assets.h")
 if not os.path.isdir(os.path.join(web, "node_modules")):
     subprocess.check_call(["npm", "ci", "--no-audit", "--no-fund"], cwd=web)
-# The device's page: without the history charts (the device keeps no history).
-subprocess.check_call(["node", os.path.join(web, "build.mjs"), "--device", header], cwd=web)
+subprocess.check_call(["node", os.path.join(web, "build.mjs"), header], cwd=web)

@@ -9,7 +9,8 @@ namespace {
 const char kStateFile[] = "/demand.state";
 }  // namespace
 
-void DeviceDemand::begin(const char* base_topic) {
+void DeviceDemand::begin(const char* base_topic, DeviceHistory* history) {
+  history_ = history;
   snprintf_P(topic_, sizeof topic_, PSTR("%s/demand"), base_topic);
   File f = LittleFS.open(kStateFile, "r");
   if (!f) return;  // first start
@@ -28,6 +29,8 @@ void DeviceDemand::on_reading(const p1::Reading& reading) {
   p1::DemandReporter::Step step = reporter_.on_reading(reading);
   publish_pending_ = publish_pending_ || step.publish;
   save_pending_ = save_pending_ || step.save;
+  p1::DemandReporter::Ended q;
+  if (step.save && history_ != nullptr && reporter_.last_ended(q)) history_->on_quarter_hour(q.start, q.import_w, q.complete);
 }
 
 size_t DeviceDemand::render(p1::CharSpan out) const {

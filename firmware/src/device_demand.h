@@ -8,6 +8,7 @@
 #pragma once
 #include <Arduino.h>
 
+#include "device_history.h"
 #include "mqtt_link.h"
 #include "p1/base/span.h"
 #include "p1/demand/demand_reporter.h"
@@ -15,7 +16,8 @@
 
 class DeviceDemand {
  public:
-  void begin(const char* base_topic);
+  // `history` gets each quarter hour that ends (its peaks), or nullptr.
+  void begin(const char* base_topic, DeviceHistory* history);
   void on_reading(const p1::Reading& reading);
   // Publishes and writes what on_reading() asked for, outside the reading's
   // callback (it renders into the scratch area).
@@ -26,6 +28,7 @@ class DeviceDemand {
 
  private:
   p1::DemandReporter reporter_;
+  DeviceHistory* history_ = nullptr;
   char topic_[72] = {};  // <base (64)>/demand
   bool publish_pending_ = false;
   bool save_pending_ = false;

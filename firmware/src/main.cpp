@@ -6,6 +6,7 @@
 
 #include "board.h"
 #include "device_demand.h"
+#include "device_history.h"
 #include "grid_services.h"
 #include "meter_uart.h"
 #include "mqtt_link.h"
@@ -47,6 +48,7 @@ WifiLink wifi;
 MqttLink mqtt;
 Publisher publisher;
 DeviceDemand demand;
+DeviceHistory history;
 GridServices grid;
 WebPortal portal(settings, store);
 
@@ -110,10 +112,11 @@ void start_running() {
   }
   mqtt.begin(settings, String(F("p1bridge-")) + node_id);
   publisher.begin(settings, node_id);
-  demand.begin(settings.get(p1::SettingId::kMqttBase));
+  history.begin();
+  demand.begin(settings.get(p1::SettingId::kMqttBase), &history);
   publisher.set_demand(&demand);
   grid.begin(settings, node_id);
-  portal.attach(&grid, &demand);
+  portal.attach(&grid, &demand, &history);
   portal.begin();
   uart.begin(settings);  // from here on the UART belongs to the meter
   line_search.begin(meter(), millis());
@@ -125,6 +128,7 @@ void run_loop(uint32_t now) {
     line_search.on_event(e, meter());
     if (e.kind != p1::StreamEvent::Kind::kReading) return;  // errors show in the counters
     demand.on_reading(meter().reading());
+    history.on_reading(meter().reading());
     grid.on_reading(meter().reading(), millis());
     publisher.on_reading(meter().reading());
     // Not Scratch::render: that would overwrite the reading it renders.
@@ -148,6 +152,7 @@ void run_loop(uint32_t now) {
   mqtt.loop(now, wifi.connected());
   publisher.loop(mqtt, wifi);
   demand.loop(mqtt);
+  history.loop(now);
   grid.loop(now);
   portal.loop();
   if (static_cast<int32_t>(now - next_web_status_ms) >= 0) {

@@ -110,8 +110,9 @@ void WebPortal::handle_api() {
     server_.send_P(401, PSTR("application/json"), static_cast<const char*>(p1::api_refusal_json(access).flash_address()));
     return;
   }
+  if (server_.uri() == F("/api/v1/history") && history_ != nullptr) return send_api_history();
   if (server_.uri() != F("/api/v1/values")) {
-    server_.send(404, F("application/json"), F("{\"error\":\"only /api/v1/values here: the device keeps no history\"}"));
+    server_.send(404, F("application/json"), F("{\"error\":\"not found: /api/v1/values or /api/v1/history\"}"));
     return;
   }
   server_.setContentLength(CONTENT_LENGTH_UNKNOWN);
@@ -130,6 +131,32 @@ void WebPortal::handle_api() {
   server_.sendContent(demand);
   server_.sendContent(F("}]}"));
   server_.sendContent("");  // the chunked answer's end
+}
+
+// GET /api/v1/history: the Linux program's answer, one series per chunk
+// (each rendered into the web answer's buffer: no sealed call runs now).
+void WebPortal::send_api_history() {
+  server_.setContentLength(CONTENT_LENGTH_UNKNOWN);
+  server_.send(200, F("application/json"), "");
+  server_.sendContent(F("{\"meters\":[{\"meter\":\"meter\""));
+  char* text = reinterpret_cast<char*>(scratch().web.reply);
+  for (size_t i = 0; i < p1::kHistorySeriesCount; ++i) {
+    p1::TextBuffer out(p1::CharSpan(text, sizeof(ScratchWeb::reply)));
+    out.put(',');
+    history_->write_series(out, static_cast<p1::HistorySeries>(i));
+    if (!out.overflow()) server_.sendContent(text, out.size());
+  }
+  server_.sendContent(F("}]}"));
+  server_.sendContent("");
+}
+
+void WebPortal::write_history(p1::TextBuffer& out, size_t index, size_t part) {
+  if (history_ == nullptr) return p1::WebBackend::write_history(out, index, part);
+  if (index != 0) {
+    out.put("{\"error\":\"no such meter\"}");
+    return;
+  }
+  history_->write_part(out, part);
 }
 
 void WebPortal::set_values(const char* reading_json, const char* status_json) {

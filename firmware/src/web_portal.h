@@ -6,6 +6,7 @@
 #pragma once
 #include "board.h"
 #include "device_demand.h"
+#include "device_history.h"
 #include "grid_services.h"
 #include "p1/device/settings/settings_store.h"
 #include "p1/device/web/sealed_calls.h"
@@ -19,10 +20,11 @@ class WebPortal final : public p1::WebBackend {
  public:
   WebPortal(p1::Settings& settings, p1::SettingsStore& store) : settings_(settings), store_(store) {}
   void begin();
-  // The Shelly HTTP calls and the read-only API's demand figures.
-  void attach(GridServices* grid, const DeviceDemand* demand) {
+  // The Shelly HTTP calls, the read-only API's demand figures, the history.
+  void attach(GridServices* grid, const DeviceDemand* demand, DeviceHistory* history) {
     grid_ = grid;
     demand_ = demand;
+    history_ = history;
   }
   void loop();
   // JSON of the last reading and the counters, for the live view.
@@ -31,6 +33,7 @@ class WebPortal final : public p1::WebBackend {
 
   // p1::WebBackend
   void write_values(p1::TextBuffer& out) override;
+  void write_history(p1::TextBuffer& out, size_t index, size_t part) override;
   const p1::Settings& settings() override { return settings_; }
   bool is_device() const override { return true; }
   const char* save(const p1::Settings& shown, const p1::Settings& updated) override;
@@ -44,9 +47,11 @@ class WebPortal final : public p1::WebBackend {
   void send(const p1::SealedCalls::Reply& reply);
   void handle_other();  // /api/v1/..., Shelly's /rpc/... and /shelly, else 404
   void handle_api();
+  void send_api_history();
 
   GridServices* grid_ = nullptr;
   const DeviceDemand* demand_ = nullptr;
+  DeviceHistory* history_ = nullptr;
 
   p1::Settings& settings_;
   p1::SettingsStore& store_;

@@ -22,6 +22,7 @@
 #include "p1/device/improv_serial.h"
 #include "p1/device/setup_wizard.h"
 #include "p1/device/web/sealed_calls.h"
+#include "p1/history/history_ring.h"
 #include "p1/pipeline/meter_stream.h"
 #include "../support/fakes.h"
 
@@ -75,7 +76,12 @@ struct DeviceBackend final : p1::WebBackend {
   p1::Settings values;
   p1::MutableByteSpan record;
   int saves = 0;
+  p1::HistoryRing* history = nullptr;
   void write_values(p1::TextBuffer& out) override { out.put("{}"); }
+  void write_history(p1::TextBuffer& out, size_t index, size_t part) override {
+    if (history == nullptr || index != 0) return p1::WebBackend::write_history(out, index, part);
+    history->write_part(out, part);
+  }
   const p1::Settings& settings() override { return values; }
   bool is_device() const override { return true; }
   const char* save(const p1::Settings&, const p1::Settings&) override {
@@ -118,6 +124,8 @@ TEST(DeviceBudget, StateObjectsStayWithinTheMeasuredBuild) {
   // Quarter-hour demand on the device (firmware/src/device_demand.h: 448 B
   // in the xtensa build with its topic).
   EXPECT_LE(sizeof(p1::DemandReporter), 376u) << sizeof(p1::DemandReporter);
+  // The history's periods in progress and its live ring (firmware/src/device_history.h).
+  EXPECT_LE(sizeof(p1::HistoryRing), 704u) << sizeof(p1::HistoryRing);
   EXPECT_EQ(sizeof(p1::Settings), p1::kSettingsStorage);
   // The four integration settings (sunspec, shelly, web_api, web_api_token)
   // added 71 bytes to the settings (691 -> 762) and the wizard (832 -> 904).
@@ -160,6 +168,62 @@ TEST(DeviceBudget, TheSettingsFormFitsTheDevicesReplyBuffer) {
   size_t plain = nlohmann::json::parse(sealed.text)["data"].get<std::string>().size() / 2;
   std::printf("  settings form on the device, every text at its capacity: %zu of %zu B\n", plain, sizeof s.web.reply);
   EXPECT_LE(plain, sizeof s.web.reply) << "the settings form does not fit the device's reply buffer";
+  delete &s;
+}
+
+// The history, every number at its widest, through the device's sealed
+// calls and reply buffer: each page opens, and the pages hold every series.
+TEST(DeviceBudget, TheHistoryFitsTheDevicesReplyBufferInPages) {
+  DevicePage device;
+  p1test::MemoryHistoryMedium medium;
+  p1::HistoryRing ring(medium);
+  device.backend.history = &ring;
+  int64_t start = 4286044800;  // 2105-10-25 00:00: ten-digit times until 32 bits end
+  for (int d = 0; d < 64; ++d) {
+    for (int h = 0; h < 24; ++h) {
+      int64_t at = start + d * 86400 + h * 3600;
+      p1::HistorySample s;
+      s.at = at;
+      s.from_meter_clock = s.has_energy = s.has_power = true;
+      s.import_wh = s.export_wh = h % 2 == 0 ? INT64_MIN / 2 : INT64_MAX / 2;  // 19-digit energies
+      s.net_w = -2147483647;
+      ring.add(s);
+      ring.add_quarter_hour(at, INT32_MAX, true);
+      for (int k = 1; k <= 60 && h == 23 && d == 63; ++k) {  // a full live ring
+        s.at = at + k * 10;
+        ring.add(s);
+      }
+      if (ring.flush_due()) {
+        ASSERT_TRUE(ring.flush());
+      }
+    }
+  }
+  Scratch& s = *new Scratch();
+  nlohmann::json merged = nlohmann::json::object();
+  size_t part = 0;
+  int pages = 0;
+  for (; pages < 8; ++pages) {
+    PageClient page(device.calls, device.crypto, device.random, device.passkey);
+    std::string body = page.sealed("{\"op\":\"history\",\"meter\":0,\"part\":" + std::to_string(part) + "}");
+    p1::SealedCalls::Reply reply = device.calls.call(1, 2, p1::CharSpan(&body[0], body.size()),
+                                                     p1::MutableByteSpan(s.web.reply, sizeof s.web.reply), s.web.settings);
+    ASSERT_EQ(reply.status, 200);
+    p1test::ReplyCapture sealed;
+    device.calls.send(sealed);
+    nlohmann::json answer = nlohmann::json::parse(page.open(sealed.text));
+    ASSERT_FALSE(answer.contains("error")) << answer;
+    for (auto it = answer.begin(); it != answer.end(); ++it) {
+      if (it.key() != "next") merged[it.key()] = it.value();
+    }
+    if (!answer.contains("next")) break;
+    part = answer["next"];
+  }
+  std::printf("  the widest history in %d pages of the device's %zu B reply buffer\n", pages + 1, sizeof s.web.reply);
+  EXPECT_EQ(merged["live"].size(), p1::HistoryRing::kLivePoints);
+  EXPECT_EQ(merged["hours"].size(), 48u);
+  EXPECT_EQ(merged["days"].size(), 62u);
+  EXPECT_EQ(merged["peaks"].size(), 62u);
+  EXPECT_EQ(merged["months"].size(), 3u);
   delete &s;
 }
 

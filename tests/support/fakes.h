@@ -10,6 +10,7 @@
 #include "p1/base/platform.h"
 #include "p1/device/store_forward/record_journal.h"
 #include "p1/device/web/sealed_calls.h"
+#include "p1/history/history_ring.h"
 
 namespace p1test {
 
@@ -80,6 +81,36 @@ struct ChunkRng {
     s ^= s >> 7;
     s ^= s << 17;
     return static_cast<size_t>((s >> 11) % n);
+  }
+};
+
+// The history ring's file in memory. After `cut_after` bytes written (counted
+// in `written`) the power goes: no more byte is written (this medium is not
+// atomic, as LittleFS is: the CRCs must catch what is torn).
+struct MemoryHistoryMedium final : p1::HistoryMedium {
+  std::vector<uint8_t> bytes = std::vector<uint8_t>(p1::HistoryRing::kFileSize, 0);
+  long cut_after = -1;  // <0: never
+  long written = 0;
+  bool fail = false;
+  int flushes = 0;
+  bool read(size_t offset, p1::MutableByteSpan out) override {
+    if (offset + out.size() > bytes.size()) return false;
+    std::memcpy(out.data(), bytes.data() + offset, out.size());
+    return true;
+  }
+  bool begin_write() override { return !fail; }
+  bool write(size_t offset, p1::ByteSpan data) override {
+    if (fail || offset + data.size() > bytes.size()) return false;
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (cut_after >= 0 && written >= cut_after) return false;
+      bytes[offset + i] = data[i];
+      ++written;
+    }
+    return true;
+  }
+  bool end_write() override {
+    ++flushes;
+    return !fail;
   }
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "p1/history/history_ring.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -40,37 +41,7 @@ p1::HistorySample sample(const char* iso, int64_t import_wh, int64_t export_wh =
   return sample(wall(iso), import_wh, export_wh, net_w);
 }
 
-// A file in memory. `cut_after` bytes of a flush are written and then the
-// power goes (the medium is not atomic: the CRCs must catch what is torn).
-struct MemoryMedium : p1::HistoryMedium {
-  std::vector<uint8_t> bytes = std::vector<uint8_t>(HistoryRing::kFileSize, 0);
-  long cut_after = -1;  // <0: never
-  long written_in_flush = 0;
-  bool fail = false;
-  int flushes = 0;
-  bool read(size_t offset, p1::MutableByteSpan out) override {
-    if (offset + out.size() > bytes.size()) return false;
-    std::memcpy(out.data(), bytes.data() + offset, out.size());
-    return true;
-  }
-  bool begin_write() override {
-    written_in_flush = 0;
-    return !fail;
-  }
-  bool write(size_t offset, p1::ByteSpan data) override {
-    if (fail || offset + data.size() > bytes.size()) return false;
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (cut_after >= 0 && written_in_flush >= cut_after) return false;
-      bytes[offset + i] = data[i];
-      ++written_in_flush;
-    }
-    return true;
-  }
-  bool end_write() override {
-    ++flushes;
-    return !fail;
-  }
-};
+using MemoryMedium = p1test::MemoryHistoryMedium;
 
 json series(HistoryRing& ring, HistorySeries which) {
   char text[HistoryRing::kMaxSeriesText + 2];
@@ -264,10 +235,12 @@ TEST(HistoryRing, AWriteCutAtEveryByteNeverShowsAWrongFigure) {
     ASSERT_TRUE(ring.flush());
   }
   auto run = [](MemoryMedium& medium) {
+    medium.written = 0;
     HistoryRing ring(medium);
     ring.add(sample("2026-06-30T23:45:00", 1800, 7));
-    ring.add(sample("2026-07-01T00:00:10", 1900, 9));  // ends the hour, day and month
-    return ring.flush();
+    ring.add(sample("2026-07-01T00:00:10", 1900, 9));  // ends the hour, day and month: written at once
+    ring.flush();
+    return ring.write_failures() == 0;
   };
   MemoryMedium whole = base;
   ASSERT_TRUE(run(whole));
@@ -278,7 +251,7 @@ TEST(HistoryRing, AWriteCutAtEveryByteNeverShowsAWrongFigure) {
     return series(reader, s);
   };
   const HistorySeries all[] = {HistorySeries::kHours, HistorySeries::kDays, HistorySeries::kMonths};
-  long total = whole.written_in_flush;
+  long total = whole.written;
   ASSERT_GT(total, 0);
   for (long cut = 0; cut < total; ++cut) {
     MemoryMedium torn = base;
@@ -352,6 +325,68 @@ TEST(HistoryRing, TheWidestSeriesFitsItsBound) {
     ring.write_series(out, s);
     EXPECT_FALSE(out.overflow()) << static_cast<int>(s);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The pages of the "history" answer for a reply buffer of `size` bytes,
+// merged as the page merges them (web/src/history_pages.js).
+json merged_pages(HistoryRing& ring, size_t size, int& pages) {
+  json all = json::object();
+  size_t from = 0;
+  pages = 0;
+  for (;;) {
+    std::vector<char> text(size);
+    p1::TextBuffer out(p1::CharSpan(text.data(), text.size()));
+    ring.write_part(out, from);
+    EXPECT_FALSE(out.overflow());
+    json page = json::parse(std::string(text.data(), out.size()));
+    ++pages;
+    if (page.contains("error") || pages > 10) return page;
+    for (auto it = page.begin(); it != page.end(); ++it) {
+      if (it.key() != "next") all[it.key()] = it.value();
+    }
+    if (!page.contains("next")) return all;
+    EXPECT_GT(page["next"].get<size_t>(), from);
+    from = page["next"];
+  }
+}
+
+TEST(HistoryRing, APagedAnswerHoldsEverySeriesOnce) {
+  MemoryMedium medium;
+  HistoryRing ring(medium);
+  int64_t start = wall("2026-04-01T00:00:00");
+  for (int64_t t = 0; t < 70 * 86400; t += 300) {
+    ring.add(sample(start + t, 12345678 + t / 30, 4567890 + t / 90, -2500 + t % 5000));
+    if (t % 900 == 0) ring.add_quarter_hour(start + t, 1000 + t % 7000, t % 3 != 0);
+    if (ring.flush_due()) {
+      ASSERT_TRUE(ring.flush());
+    }
+  }
+  json whole = {{"live", series(ring, HistorySeries::kLive)},     {"hours", series(ring, HistorySeries::kHours)},
+                {"days", series(ring, HistorySeries::kDays)},     {"months", series(ring, HistorySeries::kMonths)},
+                {"peaks", series(ring, HistorySeries::kPeaks)}};
+  ASSERT_EQ(whole["days"].size(), 62u);
+  ASSERT_EQ(whole["peaks"].size(), 62u);
+  for (size_t size : {16384, 4096, 2048}) {
+    int pages = 0;
+    EXPECT_EQ(merged_pages(ring, size, pages), whole) << size;
+    if (size == 16384) {
+      EXPECT_EQ(pages, 1);
+    }
+    if (size == 2048) {
+      EXPECT_GE(pages, 3);
+    }
+  }
+  int pages = 0;
+  EXPECT_EQ(merged_pages(ring, 200, pages), json({{"error", "the history answer does not fit"}}));
+  // A part past the last series: an empty answer, not an error.
+  char text[16];
+  p1::TextBuffer out(p1::CharSpan(text, sizeof text));
+  ring.write_part(out, p1::kHistorySeriesCount);
+  EXPECT_EQ(std::string(text, out.size()), "{}");
 }
 
 }  // namespace

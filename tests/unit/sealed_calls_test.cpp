@@ -28,10 +28,11 @@ struct Backend final : p1::WebBackend {
   }
   void request_restart() override { restarted = true; }
   bool has_history = false;
-  size_t history_asked = 99;
-  void write_history(p1::TextBuffer& out, size_t index) override {
-    if (!has_history) return p1::WebBackend::write_history(out, index);
+  size_t history_asked = 99, part_asked = 99;
+  void write_history(p1::TextBuffer& out, size_t index, size_t part) override {
+    if (!has_history) return p1::WebBackend::write_history(out, index, part);
     history_asked = index;
+    part_asked = part;
     out.put("{\"live\":[[1,2]]}");
   }
 };
@@ -240,15 +241,20 @@ TEST(SealedCalls, TheSettingsFormCarriesGroupsKindsHelpAndOptions) {
 
 TEST(SealedCalls, TheHistoryCallAsksTheBackendForOneMeter) {
   Page page;
-  // The default (the device today): no history, said plainly.
+  // A backend without history says so plainly.
   EXPECT_EQ(page.call("{\"op\":\"history\",\"meter\":0}", page.passkey),
-            std::make_pair(200, std::string("{\"error\":\"no history here yet\"}")));
+            std::make_pair(200, std::string("{\"error\":\"no history here\"}")));
   page.backend.has_history = true;
   EXPECT_EQ(page.call("{\"op\":\"history\",\"meter\":2}", page.passkey),
             std::make_pair(200, std::string("{\"live\":[[1,2]]}")));
   EXPECT_EQ(page.backend.history_asked, 2u);
+  EXPECT_EQ(page.backend.part_asked, 0u);  // from the first series when no part is named
   page.call("{\"op\":\"history\"}", page.passkey);
   EXPECT_EQ(page.backend.history_asked, 0u);  // the first meter when none is named
+  page.call("{\"op\":\"history\",\"meter\":0,\"part\":3}", page.passkey);
+  EXPECT_EQ(page.backend.part_asked, 3u);  // the page asks for the rest of a paged answer
+  page.call("{\"op\":\"history\",\"meter\":0,\"part\":-1}", page.passkey);
+  EXPECT_EQ(page.backend.part_asked, UINT32_MAX);  // no such part: nothing is written
   page.call("{\"op\":\"history\",\"meter\":\"x\"}", page.passkey);
   EXPECT_EQ(page.backend.history_asked, UINT32_MAX);  // no such meter: the backend says so
 }

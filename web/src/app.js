@@ -2,6 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Session, toHex } from './exchange.js';
 import { renderHistory, resizeCharts } from './charts.js';
+import { fetchHistory } from './history_pages.js';
 
 const FIELDS = [
   ['w_p', 'Energy import', 'Wh'], ['w_n', 'Energy export', 'Wh'], ['p_p', 'Power import', 'W'],
@@ -127,7 +128,7 @@ function fieldValue(field) {
 // The first meter's history (the charts of one meter: a house has one).
 async function refreshHistory() {
   try {
-    const reply = await session.call({ op: 'history', meter: 0 });
+    const reply = await fetchHistory((request) => session.call(request), 0);
     $('history-meter').textContent = reply.meter ? `(${reply.meter})` : '';
     renderHistory(reply);
   } catch (e) {

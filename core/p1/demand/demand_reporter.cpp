@@ -29,4 +29,14 @@ bool DemandReporter::has_figures() const {
          demand_.month_peak().import_peak.valid || demand_.previous_month_peak().import_peak.valid;
 }
 
+bool DemandReporter::last_ended(Ended& out) const {
+  if (!demand_.has_last()) return false;
+  const QuarterHour& q = demand_.last();
+  out.start = local_from_2000(q.start.local_seconds());
+  out.import_w = q.import_mw() / 1000;
+  out.export_w = q.export_mw() / 1000;
+  out.complete = q.complete;
+  return true;
+}
+
 }  // namespace p1

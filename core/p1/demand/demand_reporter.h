@@ -10,6 +10,7 @@
 
 #include "p1/cosem/reading.h"
 #include "p1/demand/quarter_hour.h"
+#include "p1/history/history_sample.h"
 
 namespace p1 {
 
@@ -32,6 +33,16 @@ class DemandReporter {
   bool has_figures() const;
 
   const QuarterHourDemand& demand() const { return demand_; }
+  // The latest quarter hour that ended, as the page's history keeps it (its
+  // peaks): start on the history's clock, average power in W. Several end at
+  // once only after a gap; those before the last are incomplete and hold no
+  // energy, so the last is the one to keep. False before any ended.
+  struct Ended {
+    LocalSeconds start = 0;
+    int64_t import_w = 0, export_w = 0;
+    bool complete = false;
+  };
+  bool last_ended(Ended& out) const;
   // Restores a saved state; anything refused leaves a fresh state.
   DemandStateError load(ByteSpan state) { return demand_.load(state); }
   // The state to write (QuarterHourDemand::kStateSize bytes); 0 when `out` is too small.

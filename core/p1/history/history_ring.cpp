@@ -106,54 +106,57 @@ bool HistoryRing::write_slot(HistoryPeriod period, const Slot& slot) {
   return medium_.write(slot_offset(period, period_index(slot.start, period)), ByteSpan(bytes, sizeof bytes));
 }
 
-void HistoryRing::open_period(HistoryPeriod period, const HistorySample& s) {
+bool HistoryRing::open_period(HistoryPeriod period, const HistorySample& s, Slot& ended) {
   int p = static_cast<int>(period);
   Open& open = open_[p];
   int64_t index = period_index(s.at, period);
+  bool has_ended = false;
   if (open.used) {
     int64_t current = period_index(open.slot.start, period);
-    if (index == current) return;
-    // A period that ended earlier is still to be written (the medium failed):
-    // it is tried now, as its place in RAM is needed.
-    if (ended_pending_[p]) flush();
+    if (index == current) return false;
     // It ended: written once more, with the registers at its end. When the
     // next period follows directly, its first reading's registers are that
     // end (the energy between the last reading and the boundary belongs to
     // the one that ended); after a gap, its own last reading. So a period's
     // energy is in its own slot, whatever becomes of its successor's.
-    ended_[p] = open.slot;
+    ended = open.slot;
     if (index == current + 1 && s.import_wh >= open.slot.last_import && s.export_wh >= open.slot.last_export) {
-      ended_[p].last_import = s.import_wh;
-      ended_[p].last_export = s.export_wh;
+      ended.last_import = s.import_wh;
+      ended.last_export = s.export_wh;
     }
-    ended_pending_[p] = true;
-    due_ = true;
+    has_ended = true;
   }
   open = Open();
   open.used = true;
   open.changed = true;
+  due_ = true;
   // The period may have begun before a restart: it goes on from its slot,
   // unless that is from an earlier pass through the same hours (the meter
   // clock went back further than the autumn change's hour).
-  if (read_slot(period, index, open.slot) && s.at + 3600 >= static_cast<LocalSeconds>(open.slot.last_at)) return;
+  if (read_slot(period, index, open.slot) && s.at + 3600 >= static_cast<LocalSeconds>(open.slot.last_at)) {
+    return has_ended;
+  }
   open.slot = Slot();
   open.slot.start = static_cast<uint32_t>(period_start(s.at, period));
   open.slot.last_at = static_cast<uint32_t>(s.at);
   open.slot.first_import = open.slot.last_import = s.import_wh;
   open.slot.first_export = open.slot.last_export = s.export_wh;
-  due_ = true;
+  return has_ended;
 }
 
 void HistoryRing::add(const HistorySample& s) {
   if (!storable(s.at)) return;
   if (s.has_power) add_live(s);
   if (!s.has_energy) return;
+  // The periods that end with this reading are written at once (their
+  // slots are final), together with the ones it opens.
+  Slot ended[3];
+  bool has_ended[3] = {};
   for (HistoryPeriod period : kPeriods) {
-    // A clock that went back opens the earlier period again (the energy
-    // shown for a period ends at its successor's first registers, so this
-    // moves no energy between periods that follow each other).
-    open_period(period, s);
-    Open& open = open_[static_cast<int>(period)];
+    int p = static_cast<int>(period);
+    // A clock that went back opens the earlier period again.
+    has_ended[p] = open_period(period, s, ended[p]);
+    Open& open = open_[p];
     Slot& slot = open.slot;
     // A register that went down (meter replaced, 2.8.0 gone): the energy so
     // far is kept and counted on from the new register.
@@ -165,6 +168,12 @@ void HistoryRing::add(const HistorySample& s) {
     // time stays the latest.
     if (s.at > static_cast<LocalSeconds>(slot.last_at)) slot.last_at = static_cast<uint32_t>(s.at);
     open.changed = true;
+  }
+  if (has_ended[0] || has_ended[1] || has_ended[2]) {
+    // A failure leaves the ended periods as last written (at most a quarter
+    // hour old); the open ones stay due.
+    write(ended, has_ended);
+    return;
   }
   LocalSeconds written = written_at_;
   if (s.at - written >= kWriteEvery || s.at + 3600 < written) due_ = true;
@@ -193,42 +202,36 @@ void HistoryRing::add_quarter_hour(LocalSeconds start, int64_t import_w, bool co
   int32_t w = import_w > INT32_MAX ? INT32_MAX : static_cast<int32_t>(import_w);
   int64_t day = period_index(start, HistoryPeriod::kDay);
   Open& open = open_[static_cast<int>(HistoryPeriod::kDay)];
-  auto better = [&](const Slot& s) { return s.peak_w < w; };
-  if (open.used && period_index(open.slot.start, HistoryPeriod::kDay) == day) {
-    if (!better(open.slot)) return;
-    open.slot.peak_w = w;
-    open.slot.peak_at = static_cast<uint32_t>(start);
-    open.slot.peak_complete = complete;
+  bool in_open = open.used && period_index(open.slot.start, HistoryPeriod::kDay) == day;
+  Slot ended;
+  // The last quarter hour of a day ends in the next one: its day is in
+  // flash by then, and is written again with the peak.
+  if (!in_open && !read_slot(HistoryPeriod::kDay, day, ended)) return;
+  Slot& slot = in_open ? open.slot : ended;
+  if (slot.peak_w >= w) return;
+  slot.peak_w = w;
+  slot.peak_at = static_cast<uint32_t>(start);
+  slot.peak_complete = complete;
+  if (in_open) {
     open.changed = true;
     due_ = true;
     return;
   }
-  // The last quarter hour of a day ends in the next one: its day may have
-  // been closed already (or be in flash only, after a restart).
-  Slot& ended = ended_[static_cast<int>(HistoryPeriod::kDay)];
-  bool pending = ended_pending_[static_cast<int>(HistoryPeriod::kDay)];
-  Slot slot;
-  if (pending && period_index(ended.start, HistoryPeriod::kDay) == day) {
-    if (!better(ended)) return;
-    ended.peak_w = w;
-    ended.peak_at = static_cast<uint32_t>(start);
-    ended.peak_complete = complete;
-    due_ = true;
-    return;
-  }
-  if (pending && !flush()) return;  // the day that ended is written first
-  if (!read_slot(HistoryPeriod::kDay, day, slot) || !better(slot)) return;
-  slot.peak_w = w;
-  slot.peak_at = static_cast<uint32_t>(start);
-  slot.peak_complete = complete;
-  ended = slot;
-  ended_pending_[static_cast<int>(HistoryPeriod::kDay)] = true;
-  due_ = true;
+  Slot none[3];
+  bool which[3] = {false, true, false};
+  none[1] = ended;
+  write(none, which);
 }
 
 bool HistoryRing::flush() {
+  Slot none[3];
+  bool which[3] = {};
+  return write(none, which);
+}
+
+bool HistoryRing::write(const Slot* ended, const bool* has_ended) {
   bool any = false;
-  for (int p = 0; p < 3; ++p) any = any || ended_pending_[p] || (open_[p].used && open_[p].changed);
+  for (int p = 0; p < 3; ++p) any = any || has_ended[p] || (open_[p].used && open_[p].changed);
   if (!any) {
     due_ = false;
     return true;
@@ -236,19 +239,17 @@ bool HistoryRing::flush() {
   bool ok = medium_.begin_write();
   for (HistoryPeriod period : kPeriods) {
     int p = static_cast<int>(period);
-    if (ok && ended_pending_[p]) ok = write_slot(period, ended_[p]);
+    if (ok && has_ended[p]) ok = write_slot(period, ended[p]);
     if (ok && open_[p].used && open_[p].changed) ok = write_slot(period, open_[p].slot);
   }
   ok = medium_.end_write() && ok;
   if (!ok) {
     ++write_failures_;
+    due_ = true;
     return false;
   }
   ++writes_;
-  for (int p = 0; p < 3; ++p) {
-    ended_pending_[p] = false;
-    open_[p].changed = false;
-  }
+  for (Open& open : open_) open.changed = false;
   if (open_[0].used) written_at_ = open_[0].slot.last_at;
   due_ = false;
   return true;
@@ -258,10 +259,6 @@ bool HistoryRing::shown_slot(HistoryPeriod period, int64_t index, Slot& slot) {
   int p = static_cast<int>(period);
   if (open_[p].used && period_index(open_[p].slot.start, period) == index) {
     slot = open_[p].slot;
-    return true;
-  }
-  if (ended_pending_[p] && period_index(ended_[p].start, period) == index) {
-    slot = ended_[p];
     return true;
   }
   return read_slot(period, index, slot);
@@ -329,6 +326,33 @@ void HistoryRing::write_series(TextBuffer& out, HistorySeries series) {
     case HistorySeries::kPeaks: out.put("\"peaks\":["); write_peaks(out); break;
   }
   out.put(']');
+}
+
+void HistoryRing::write_part(TextBuffer& out, size_t from) {
+  size_t opened = out.size();
+  // Room kept for `,"next":N}`.
+  constexpr size_t kTail = 11;
+  out.put('{');
+  size_t next = from;
+  for (; next < kHistorySeriesCount && !out.overflow(); ++next) {
+    size_t before = out.size();
+    if (next > from) out.put(',');
+    write_series(out, static_cast<HistorySeries>(next));
+    if (out.overflow() || !out.has_room(kTail)) {
+      out.truncate(before);
+      break;
+    }
+  }
+  if (next == from && from < kHistorySeriesCount) {
+    out.truncate(opened);
+    out.put("{\"error\":\"the history answer does not fit\"}");
+    return;
+  }
+  if (next < kHistorySeriesCount) {
+    out.put(",\"next\":");
+    put_json_uint(out, next);
+  }
+  out.put('}');
 }
 
 }  // namespace p1

@@ -44,6 +44,7 @@ class HistoryMedium {
 
 // The series the page draws, in the order of the Linux program's answer.
 enum class HistorySeries : uint8_t { kLive, kHours, kDays, kMonths, kPeaks };
+constexpr size_t kHistorySeriesCount = 5;
 
 class HistoryRing {
  public:
@@ -68,11 +69,12 @@ class HistoryRing {
   explicit HistoryRing(HistoryMedium& medium) : medium_(medium) {}
 
   // A reading's sample. The periods it falls in are opened (from their slot
-  // when one is there: after a restart the hour goes on), their latest
-  // registers updated; samples older than the hour in progress (the meter
-  // clock went back) are left out. Writes nothing: flush() does.
+  // when one is there: after a restart the hour goes on) and their latest
+  // registers updated. When periods end, their final slots are written at
+  // once with the new ones; otherwise flush() writes when it is due.
   void add(const HistorySample& sample);
-  // A quarter hour that ended (average import power in W): the day's peak.
+  // A quarter hour that ended (average import power in W): the day's peak
+  // (a day that already ended is written at once).
   void add_quarter_hour(LocalSeconds start, int64_t import_w, bool complete);
   // Something to write: a period ended, or a quarter hour of the meter
   // clock passed since the last write.
@@ -84,6 +86,12 @@ class HistoryRing {
   // `"<name>":[...]` of one series (no braces). The newest period is the
   // one in progress (its energy so far).
   void write_series(TextBuffer& out, HistorySeries series);
+
+  // One answer of the page's paged "history" call: `{<series>,..,"next":k}`
+  // with as many series from number `from` on as fit in `out` ("next" when
+  // some are left for the page to ask for), or an error when not even one
+  // fits. The page asks again from "next" and merges the answers.
+  void write_part(TextBuffer& out, size_t from);
 
   bool empty() const { return !open_[0].used && live_count_ == 0; }
   uint32_t writes() const { return writes_; }
@@ -115,18 +123,19 @@ class HistoryRing {
   static bool decode(const uint8_t in[kSlotSize], Slot& slot);
   bool read_slot(HistoryPeriod period, int64_t index, Slot& slot);
   bool write_slot(HistoryPeriod period, const Slot& slot);
-  // What the page is shown of a period: from RAM while in progress or still
-  // to be written, else from the medium.
+  // What the page is shown of a period: from RAM while
+  // in progress, else from the medium.
   bool shown_slot(HistoryPeriod period, int64_t index, Slot& slot);
-  void open_period(HistoryPeriod period, const HistorySample& sample);
+  // True when the period in progress ended (`ended`: its final slot).
+  bool open_period(HistoryPeriod period, const HistorySample& sample, Slot& ended);
+  // Writes the ended slots marked in `has_ended` and the changed open ones, in one go.
+  bool write(const Slot* ended, const bool* has_ended);
   void add_live(const HistorySample& sample);
   void write_energy(TextBuffer& out, HistoryPeriod period);
   void write_peaks(TextBuffer& out);
 
   HistoryMedium& medium_;
-  Open open_[3];    // hour, day, month in progress
-  Slot ended_[3];   // the period that ended since the last write, to write once more
-  bool ended_pending_[3] = {};
+  Open open_[3];  // hour, day, month in progress
   LivePoint live_[kLivePoints] = {};
   uint8_t live_head_ = 0, live_count_ = 0;
   uint32_t written_at_ = 0;  // meter seconds of the last write

@@ -165,7 +165,10 @@ bool SealedCalls::answer(const char* op_text, size_t op_len, JsonObjectReader& r
     uint64_t meter = 0;
     int meter_token = request.find(0, "meter");
     if (meter_token >= 0 && !request.unsigned_number(meter_token, meter)) meter = UINT32_MAX;
-    backend_.write_history(out, static_cast<size_t>(meter));
+    uint64_t part = 0;
+    int part_token = request.find(0, "part");
+    if (part_token >= 0 && !request.unsigned_number(part_token, part)) part = UINT32_MAX;
+    backend_.write_history(out, static_cast<size_t>(meter), static_cast<size_t>(part));
   } else if (P1_TEXT("settings").equals(op)) {
     write_settings(out);
   } else if (P1_TEXT("save").equals(op)) {

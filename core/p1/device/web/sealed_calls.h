@@ -21,11 +21,13 @@ class WebBackend {
   virtual void write_values(TextBuffer& out) = 0;
   // The "history" call: {"meter":..,"live":[[t,W]..],"hours":[[start,Wh in,Wh out]..],"days":..,
   // "months":..,"peaks":[[day,W,at,complete]..]} of meter `index` (times in
-  // the meter's wall clock, p1/history/history_sample.h). The device keeps
-  // no history yet.
-  virtual void write_history(TextBuffer& out, size_t index) {
+  // the meter's wall clock, p1/history/history_sample.h). An answer that
+  // does not fit one reply (the device's) is paged: it ends with "next":k,
+  // and the page asks again with "part":k (HistoryRing::write_part).
+  virtual void write_history(TextBuffer& out, size_t index, size_t part) {
     (void)index;
-    out.put("{\"error\":\"no history here yet\"}");
+    (void)part;
+    out.put("{\"error\":\"no history here\"}");
   }
   // The settings the page shows (the first meter's on Linux).
   virtual const Settings& settings() = 0;
