@@ -272,7 +272,7 @@ void HistoryRing::write_energy(TextBuffer& out, HistoryPeriod period) {
   for (int64_t index = newest - shown(period) + 1; index <= newest; ++index) {
     Slot s;
     if (!shown_slot(period, index, s)) continue;
-    out.put(first ? "[" : ",[");
+    out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
     first = false;
     put_json_uint(out, s.start);
     out.put(',');
@@ -291,27 +291,27 @@ void HistoryRing::write_peaks(TextBuffer& out) {
   for (int64_t index = newest - kShownDays + 1; index <= newest; ++index) {
     Slot slot;
     if (!shown_slot(HistoryPeriod::kDay, index, slot) || slot.peak_w < 0) continue;
-    out.put(first ? "[" : ",[");
+    out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
     first = false;
     put_json_uint(out, slot.start);
     out.put(',');
     put_json_int(out, slot.peak_w);
     out.put(',');
     put_json_uint(out, slot.peak_at);
-    out.put(slot.peak_complete ? ",1]" : ",0]");
+    out.put(slot.peak_complete ? P1_TEXT(",1]") : P1_TEXT(",0]"));
   }
 }
 
 void HistoryRing::write_series(TextBuffer& out, HistorySeries series) {
   switch (series) {
     case HistorySeries::kLive: {
-      out.put("\"live\":[");
+      out.put(P1_TEXT("\"live\":["));
       const LivePoint* newest = live_count_ > 0 ? &live_[(live_head_ + live_count_ - 1) % kLivePoints] : nullptr;
       bool first = true;
       for (size_t i = 0; i < live_count_; ++i) {
         const LivePoint& p = live_[(live_head_ + i) % kLivePoints];
         if (static_cast<int64_t>(newest->at) - p.at > kLiveSeconds) continue;
-        out.put(first ? "[" : ",[");
+        out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
         first = false;
         put_json_uint(out, p.at);
         out.put(',');
@@ -320,10 +320,10 @@ void HistoryRing::write_series(TextBuffer& out, HistorySeries series) {
       }
       break;
     }
-    case HistorySeries::kHours: out.put("\"hours\":["); write_energy(out, HistoryPeriod::kHour); break;
-    case HistorySeries::kDays: out.put("\"days\":["); write_energy(out, HistoryPeriod::kDay); break;
-    case HistorySeries::kMonths: out.put("\"months\":["); write_energy(out, HistoryPeriod::kMonth); break;
-    case HistorySeries::kPeaks: out.put("\"peaks\":["); write_peaks(out); break;
+    case HistorySeries::kHours: out.put(P1_TEXT("\"hours\":[")); write_energy(out, HistoryPeriod::kHour); break;
+    case HistorySeries::kDays: out.put(P1_TEXT("\"days\":[")); write_energy(out, HistoryPeriod::kDay); break;
+    case HistorySeries::kMonths: out.put(P1_TEXT("\"months\":[")); write_energy(out, HistoryPeriod::kMonth); break;
+    case HistorySeries::kPeaks: out.put(P1_TEXT("\"peaks\":[")); write_peaks(out); break;
   }
   out.put(']');
 }
@@ -345,11 +345,11 @@ void HistoryRing::write_part(TextBuffer& out, size_t from) {
   }
   if (next == from && from < kHistorySeriesCount) {
     out.truncate(opened);
-    out.put("{\"error\":\"the history answer does not fit\"}");
+    out.put(P1_TEXT("{\"error\":\"the history answer does not fit\"}"));
     return;
   }
   if (next < kHistorySeriesCount) {
-    out.put(",\"next\":");
+    out.put(P1_TEXT(",\"next\":"));
     put_json_uint(out, next);
   }
   out.put('}');
