@@ -271,10 +271,11 @@ std::string HistoryStore::series_json(const std::string& meter) const {
   }
   out += ",\"peaks\":[";
   bool first = true;
-  // The highest quarter hour of each day (SQLite takes the other columns
-  // from the row that holds the MAX).
+  // The highest whole quarter hour of each day (SQLite takes the other
+  // columns from the row that holds the MAX); an incomplete one (a gap, the
+  // first after a start) has no average to compare.
   query("SELECT start - start % 86400 AS day, MAX(import_w), start, complete FROM quarter_hours WHERE meter=?1 "
-        "GROUP BY day ORDER BY day",
+        "AND complete=1 GROUP BY day ORDER BY day",
         [&](sqlite3_stmt* st) {
           std::snprintf(number, sizeof number, "%s[%lld,%lld,%lld,%d]", first ? "" : ",",
                         static_cast<long long>(sqlite3_column_int64(st, 0)),

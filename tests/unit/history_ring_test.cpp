@@ -177,8 +177,11 @@ TEST(HistoryRing, TheDaysPeakIsItsHighestQuarterHourAlsoWhenItEndsAfterMidnight)
   HistoryRing ring(medium);
   ring.add(sample("2026-06-01T18:00:00", 100));
   ring.add_quarter_hour(wall("2026-06-01T18:00:00"), 2400, true);
-  ring.add_quarter_hour(wall("2026-06-01T18:15:00"), 5200, false);
-  ring.add_quarter_hour(wall("2026-06-01T18:30:00"), 3100, true);  // lower: not the peak
+  ring.add_quarter_hour(wall("2026-06-01T18:15:00"), 5200, false);  // incomplete: no average to compare
+  ring.add_quarter_hour(wall("2026-06-01T18:30:00"), 3100, true);
+  ring.add_quarter_hour(wall("2026-06-01T18:45:00"), 3000, true);  // lower: not the peak
+  EXPECT_EQ(series(ring, HistorySeries::kPeaks),
+            json::array({json::array({wall("2026-06-01T00:00:00"), 3100, wall("2026-06-01T18:30:00"), 1})}));
   ring.add(sample("2026-06-02T00:00:05", 900));
   // The 23:45 quarter hour ends with the first reading of the next day.
   ring.add_quarter_hour(wall("2026-06-01T23:45:00"), 6000, true);
@@ -191,9 +194,9 @@ TEST(HistoryRing, TheDaysPeakIsItsHighestQuarterHourAlsoWhenItEndsAfterMidnight)
   // A quarter hour of a day already in flash only (after a restart).
   HistoryRing again(medium);
   again.add(sample("2026-06-02T08:00:05", 1000));
-  again.add_quarter_hour(wall("2026-06-01T20:00:00"), 7000, false);
+  again.add_quarter_hour(wall("2026-06-01T20:00:00"), 7000, true);
   ASSERT_TRUE(again.flush());
-  expected[0] = json::array({wall("2026-06-01T00:00:00"), 7000, wall("2026-06-01T20:00:00"), 0});
+  expected[0] = json::array({wall("2026-06-01T00:00:00"), 7000, wall("2026-06-01T20:00:00"), 1});
   EXPECT_EQ(series(again, HistorySeries::kPeaks), expected);
 }
 
@@ -360,7 +363,7 @@ TEST(HistoryRing, APagedAnswerHoldsEverySeriesOnce) {
   int64_t start = wall("2026-04-01T00:00:00");
   for (int64_t t = 0; t < 70 * 86400; t += 300) {
     ring.add(sample(start + t, 12345678 + t / 30, 4567890 + t / 90, -2500 + t % 5000));
-    if (t % 900 == 0) ring.add_quarter_hour(start + t, 1000 + t % 7000, t % 3 != 0);
+    if (t % 900 == 0) ring.add_quarter_hour(start + t, 1000 + t % 7000, (t / 900) % 3 != 0);
     if (ring.flush_due()) {
       ASSERT_TRUE(ring.flush());
     }

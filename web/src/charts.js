@@ -116,10 +116,13 @@ export function renderHistory(history) {
   document.getElementById('chart-peaks').hidden = peaks.length === 0;
   if (peaks.length) {
     const bars = uPlot.paths.bars({ size: [0.7, 40], gap: 1 });
+    // The same two months as the days' chart (one day is one bar, not a bar over years).
+    const range = periodRange('days', Math.max(last ? last[0] : 0, ...peaks.map((p) => p[2])));
     draw('chart-peaks', {
-      width, height: 160, tzDate, scales: { x: { time: true } }, axes: [{}, { label: 'kW', size: 50 }],
+      width, height: 160, tzDate, scales: { x: { time: true, range: () => range } }, axes: [{}, { label: 'kW', size: 50 }],
       series: [{}, { label: 'Highest quarter hour', fill: IMPORT, stroke: IMPORT, paths: bars, points: { show: false } }],
     }, [peaks.map((p) => p[0]), peaks.map((p) => p[1] / 1000)]);
+    charts.get('chart-peaks').setScale('x', { min: range[0], max: range[1] });
   }
 }
 

@@ -198,7 +198,8 @@ void HistoryRing::add_live(const HistorySample& s) {
 }
 
 void HistoryRing::add_quarter_hour(LocalSeconds start, int64_t import_w, bool complete) {
-  if (!storable(start) || import_w < 0) return;
+  // An incomplete one (a gap, the first after a start) has no average to compare.
+  if (!storable(start) || import_w < 0 || !complete) return;
   int32_t w = import_w > INT32_MAX ? INT32_MAX : static_cast<int32_t>(import_w);
   int64_t day = period_index(start, HistoryPeriod::kDay);
   Open& open = open_[static_cast<int>(HistoryPeriod::kDay)];
