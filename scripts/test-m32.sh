@@ -44,7 +44,8 @@ seconds="${P1_FUZZ_M32_SECONDS:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
   for target in fuzz_stream fuzz_frames fuzz_body fuzz_hex fuzz_hex_dump fuzz_settings fuzz_wizard fuzz_improv \
-      fuzz_sealed_calls fuzz_store_forward fuzz_shelly_rpc fuzz_demand fuzz_mbus_records fuzz_oms_frame fuzz_modbus_tcp; do
+      fuzz_sealed_calls fuzz_store_forward fuzz_shelly_rpc fuzz_demand fuzz_mbus_records fuzz_oms_frame fuzz_modbus_tcp \
+      fuzz_history_ring; do
   seeds=tests/fuzz/corpus/$target
   [ "$target" = fuzz_stream ] && seeds=testdata/fuzz-corpus
   mkdir -p "$work/$target"

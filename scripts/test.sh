@@ -26,8 +26,9 @@ if [ "$seconds" != 0 ]; then
   # others tests/fuzz/corpus/<target>.
   targets=(fuzz_stream:4 fuzz_frames:1 fuzz_body:2 fuzz_hex:1 fuzz_hex_dump:1 fuzz_settings:1 fuzz_wizard:1
            fuzz_improv:1 fuzz_sealed_calls:2 fuzz_store_forward:1 fuzz_config_file:1 fuzz_queue_journal:1
-           fuzz_shelly_rpc:1 fuzz_demand:1 fuzz_mbus_records:1 fuzz_oms_frame:1 fuzz_modbus_tcp:1)
-  total_weight=22
+           fuzz_shelly_rpc:1 fuzz_demand:1 fuzz_mbus_records:1 fuzz_oms_frame:1 fuzz_modbus_tcp:1
+           fuzz_history_ring:1)
+  total_weight=23
   for entry in "${targets[@]}"; do
     target="${entry%%:*}"
     share=$((seconds * ${entry##*:} / total_weight))

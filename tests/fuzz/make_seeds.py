@@ -246,3 +246,29 @@ write("fuzz_modbus_tcp", "write-then-read", b"\x01" + mbap(11, struct.pack(">BHH
 write("fuzz_modbus_tcp", "other-unit", b"\x83" + read(13, 3, 40000, 2, unit=0x83) + read(14, 3, 40000, 2))
 write("fuzz_modbus_tcp", "bad-protocol", b"\x02" + read(15, 3, 40000, 2) + mbap(16, b"\x03\x9c\x40\x00\x02", protocol=1))
 write("fuzz_modbus_tcp", "short-read", b"\x03" + mbap(17, b"\x03\x9c\x40"))
+
+
+# fuzz_history_ring: mode, op count, 8 bytes per op (kind | scale << 4, time
+# step, import step, export step, power), then the file (none: a fresh one).
+def ring_op(kind, dt, dimp=0, dexp=0, power=0, scale=0):
+    return struct.pack("<BhhBh", kind | (scale << 4), dt, dimp, dexp, power)
+
+
+def ring_seed(ops, mode=0):
+    return bytes([mode, len(ops)]) + b"".join(ops)
+
+
+# A day at one reading a minute (scale 1: 61 s steps) with quarter hours, writes and answers.
+day = []
+for minute in range(0, 200):
+    day.append(ring_op(0, 1, 3, minute % 2, 400 - minute, scale=1))
+    if minute % 15 == 14:
+        day.append(ring_op(2, 0, 0, 1, 120))
+        day.append(ring_op(3, 0))
+write("fuzz_history_ring", "readings-quarters-writes", ring_seed(day[:250]))
+write("fuzz_history_ring", "restart-and-pages",
+      ring_seed([ring_op(0, 1, 5, scale=15), ring_op(3, 0), ring_op(4, 0), ring_op(0, 600, 5), ring_op(5, 0, 0, 200, 0),
+                 ring_op(5, 0, 0, 40, 2), ring_op(5, 0, 0, 0, 4)]))
+write("fuzz_history_ring", "clock-back-and-meter-swap",
+      ring_seed([ring_op(0, 100, 10, scale=15), ring_op(0, -3600, 10), ring_op(0, 30, -30000), ring_op(1, 5, 0, 0, -9000),
+                 ring_op(3, 0, 0, 0xFF), ring_op(0, 900, 1), ring_op(3, 0), ring_op(5, 0, 0, 255, 0)], mode=1))

@@ -8,8 +8,6 @@ namespace p1 {
 namespace {
 
 constexpr HistoryPeriod kPeriods[] = {HistoryPeriod::kHour, HistoryPeriod::kDay, HistoryPeriod::kMonth};
-// Mixed into each slot's CRC: a slot of another layout is refused, not misread.
-constexpr uint32_t kSlotFormat = 0x70316831;  // "p1h1"
 
 void put32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));

@@ -53,7 +53,9 @@ class HistoryRing {
   // Slots: one more than shown, so the oldest bar shown still finds the
   // first registers of its successor.
   static constexpr int kHourSlots = kShownHours + 1, kDaySlots = kShownDays + 1, kMonthSlots = kShownMonths + 1;
-  static constexpr size_t kSlotSize = 56;
+  static constexpr size_t kSlotSize = 56;  // the last 4 bytes: CRC-32 of the others, seeded with kSlotFormat
+  // Mixed into each slot's CRC: a slot of another layout is refused, not misread.
+  static constexpr uint32_t kSlotFormat = 0x70316831;  // "p1h1"
   static constexpr size_t kFileSize = (kHourSlots + kDaySlots + kMonthSlots) * kSlotSize;
   // The live series: a point at most every kLiveSpacing s of the meter
   // clock, the last kLiveSeconds.
@@ -90,7 +92,8 @@ class HistoryRing {
   // One answer of the page's paged "history" call: `{<series>,..,"next":k}`
   // with as many series from number `from` on as fit in `out` ("next" when
   // some are left for the page to ask for), or an error when not even one
-  // fits. The page asks again from "next" and merges the answers.
+  // fits (`out` holds at least 64 chars). The page asks again from "next"
+  // and merges the answers.
   void write_part(TextBuffer& out, size_t from);
 
   bool empty() const { return !open_[0].used && live_count_ == 0; }
