@@ -25,28 +25,31 @@ bool HistoryFile::begin() {
 }
 
 bool HistoryFile::read(size_t offset, p1::MutableByteSpan out) {
-  if (!reader_) reader_ = LittleFS.open(kHistoryFile, "r");
-  if (!reader_ || !reader_.seek(offset, SeekSet)) return false;
-  return reader_.read(out.data(), out.size()) == out.size();
+  if (writing_) return false;
+  if (!file_) file_ = LittleFS.open(kHistoryFile, "r");
+  if (!file_ || !file_.seek(offset, SeekSet)) return false;
+  return file_.read(out.data(), out.size()) == out.size();
 }
 
 void HistoryFile::close_reader() {
-  if (reader_) reader_.close();
+  if (file_ && !writing_) file_.close();
 }
 
 bool HistoryFile::begin_write() {
-  close_reader();
-  writer_ = LittleFS.open(kHistoryFile, "r+");
-  return static_cast<bool>(writer_);
+  if (file_) file_.close();
+  file_ = LittleFS.open(kHistoryFile, "r+");
+  writing_ = static_cast<bool>(file_);
+  return writing_;
 }
 
 bool HistoryFile::write(size_t offset, p1::ByteSpan data) {
-  return writer_ && writer_.seek(offset, SeekSet) && writer_.write(data.data(), data.size()) == data.size();
+  return writing_ && file_.seek(offset, SeekSet) && file_.write(data.data(), data.size()) == data.size();
 }
 
 bool HistoryFile::end_write() {
-  if (!writer_) return false;
-  writer_.close();
+  if (!writing_) return false;
+  writing_ = false;
+  file_.close();
   return true;
 }
 

@@ -25,8 +25,9 @@ class HistoryFile final : public p1::HistoryMedium {
   void close_reader();
 
  private:
-  File reader_;
-  File writer_;
+  // Read or written, never both at once (begin_write() closes the reader).
+  File file_;
+  bool writing_ = false;
 };
 
 class DeviceHistory {
