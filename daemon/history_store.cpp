@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <vector>
@@ -45,7 +46,8 @@ void HistoryStore::close() {
   in_transaction_ = false;
   sqlite3_finalize(upsert_energy_);
   sqlite3_finalize(insert_power_);
-  upsert_energy_ = insert_power_ = nullptr;
+  sqlite3_finalize(clear_power_);
+  upsert_energy_ = insert_power_ = clear_power_ = nullptr;
   if (db_ != nullptr) sqlite3_close(db_);
   db_ = nullptr;
   std::lock_guard<std::mutex> lock(read_mutex_);
@@ -117,7 +119,8 @@ std::string HistoryStore::open(const std::string& path) {
                      "last_import=excluded.last_import,last_export=excluded.last_export,last_at=excluded.last_at",
                      -1, &upsert_energy_, nullptr);
   sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO power(meter,at,watts) VALUES(?1,?2,?3)", -1, &insert_power_, nullptr);
-  if (upsert_energy_ == nullptr || insert_power_ == nullptr) {
+  sqlite3_prepare_v2(db_, "DELETE FROM power WHERE meter=?1", -1, &clear_power_, nullptr);
+  if (upsert_energy_ == nullptr || insert_power_ == nullptr || clear_power_ == nullptr) {
     std::string error = sqlite3_errmsg(db_);
     close();
     return "history: " + path + ": " + error;
@@ -128,6 +131,9 @@ std::string HistoryStore::open(const std::string& path) {
 void HistoryStore::add(const std::string& meter, const p1::HistorySample& s) {
   if (db_ == nullptr) return;
   if (!in_transaction_) in_transaction_ = exec("BEGIN");
+  p1::LocalSeconds& latest = latest_at_[meter];
+  bool went_back = s.at < latest;
+  latest = s.at;
   if (s.has_energy) {
     for (p1::HistoryPeriod period : kPeriods) {
       sqlite3_reset(upsert_energy_);
@@ -142,6 +148,12 @@ void HistoryStore::add(const std::string& meter, const p1::HistorySample& s) {
     sqlite3_reset(upsert_energy_);
   }
   if (s.has_power) {
+    if (went_back) {
+      sqlite3_reset(clear_power_);
+      sqlite3_bind_text(clear_power_, 1, meter.data(), static_cast<int>(meter.size()), SQLITE_STATIC);
+      sqlite3_step(clear_power_);
+      sqlite3_reset(clear_power_);
+    }
     sqlite3_reset(insert_power_);
     sqlite3_bind_text(insert_power_, 1, meter.data(), static_cast<int>(meter.size()), SQLITE_STATIC);
     sqlite3_bind_int64(insert_power_, 2, s.at);
@@ -149,7 +161,6 @@ void HistoryStore::add(const std::string& meter, const p1::HistorySample& s) {
     sqlite3_step(insert_power_);
     sqlite3_reset(insert_power_);
   }
-  if (s.at > newest_) newest_ = s.at;
 }
 
 void HistoryStore::record_quarter_hour(const std::string& meter, p1::LocalSeconds start, int64_t import_w,
@@ -188,9 +199,11 @@ void HistoryStore::prune(p1::LocalSeconds newest) {
 void HistoryStore::commit(int64_t now_ms, bool force) {
   if (db_ == nullptr || !in_transaction_) return;
   if (!force && now_ms - last_commit_ms_ < 1000) return;
-  if (newest_ - last_prune_ >= 60) {
-    prune(newest_);
-    last_prune_ = newest_;
+  p1::LocalSeconds newest = 0;
+  for (const auto& meter : latest_at_) newest = std::max(newest, meter.second);
+  if (newest - last_prune_ >= 60 || newest < last_prune_) {
+    prune(newest);
+    last_prune_ = newest;
   }
   exec("COMMIT");
   in_transaction_ = false;

@@ -8,6 +8,7 @@
 // new one started.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -64,9 +65,15 @@ class HistoryStore {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* upsert_energy_ = nullptr;
   sqlite3_stmt* insert_power_ = nullptr;
+  sqlite3_stmt* clear_power_ = nullptr;
+  // Per meter, the meter time of its latest reading: a clock that goes back
+  // (the autumn change, a corrected clock) starts the live series again, as
+  // on the device, instead of hiding the new points behind the old ones; and
+  // rows are kept by the newest of these.
+  std::map<std::string, p1::LocalSeconds> latest_at_;
   bool in_transaction_ = false;
   int64_t last_commit_ms_ = 0;
-  p1::LocalSeconds newest_ = 0, last_prune_ = 0;
+  p1::LocalSeconds last_prune_ = 0;
   std::string last_error_;
   // The web thread's own connection (a WAL reader never waits for the writer).
   mutable std::mutex read_mutex_;

@@ -210,7 +210,7 @@ TEST(HistoryRing, LivePowerIsAPointEveryTenSecondsOfTheLastTenMinutes) {
   json live = series(ring, HistorySeries::kLive);
   ASSERT_EQ(live.size(), HistoryRing::kLivePoints);
   EXPECT_EQ(live.back(), json::array({start + 1200, 2200}));
-  EXPECT_EQ(live.front(), json::array({start + 1200 - 590, 1000 + 610}));
+  EXPECT_EQ(live.front(), json::array({start + 1200 - 600, 1000 + 600}));
   // The clock going back starts the series again.
   ring.add(sample(start + 100, 0, 0, -42));
   EXPECT_EQ(series(ring, HistorySeries::kLive), json::array({json::array({start + 100, -42})}));

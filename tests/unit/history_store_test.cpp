@@ -11,9 +11,11 @@
 
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <fstream>
 
 #include "history_store.h"
+#include "p1/history/history_ring.h"
 
 namespace {
 
@@ -170,3 +172,105 @@ TEST(HistoryStore, ACorruptFileIsMovedAsideAndANewOneStarted) {
 }
 
 }  // namespace
+
+namespace {
+
+// The device's ring over a file in memory, for the comparison below.
+struct RingFile final : p1::HistoryMedium {
+  std::vector<uint8_t> bytes = std::vector<uint8_t>(p1::HistoryRing::kFileSize, 0);
+  bool read(size_t offset, p1::MutableByteSpan out) override {
+    std::memcpy(out.data(), bytes.data() + offset, out.size());
+    return true;
+  }
+  bool begin_write() override { return true; }
+  bool write(size_t offset, p1::ByteSpan data) override {
+    std::memcpy(bytes.data() + offset, data.data(), data.size());
+    return true;
+  }
+  bool end_write() override { return true; }
+};
+
+json ring_series(p1::HistoryRing& ring) {
+  std::vector<char> text(64 * 1024);
+  p1::TextBuffer out(p1::CharSpan(text.data(), text.size()));
+  ring.write_part(out, 0);
+  return json::parse(std::string(text.data(), out.size()));
+}
+
+}  // namespace
+
+// The two front-ends keep the history differently (SQLite here, slots in a
+// flash file on the device) and must show the same: one stream of readings
+// through both, with gaps, the autumn change, a month change and quarter
+// hours, gives the same energy series and peaks (live power too, at the
+// device's spacing of 10 s).
+// Both through `count` readings every 10 s from `from` (the meter's wall
+// clock; 03:00 on 25 October 2026 goes back to 02:00), with the gaps after
+// the readings named in `gaps` (reading number -> seconds away).
+void through_both(p1d::HistoryStore& store, p1::HistoryRing& ring, const char* from, int count,
+                  std::map<int, int64_t> gaps) {
+  int64_t at = wall(from);
+  int64_t import_wh = 5000000, export_wh = 20000;
+  bool autumn_done = false;
+  for (int i = 0; i < count; ++i) {
+    p1::HistorySample s = sample("2026-01-01T00:00:00", import_wh, export_wh, (i * 37) % 4000 - 1500);
+    s.at = at;
+    store.add("house", s);
+    ring.add(s);
+    if (ring.flush_due()) ring.flush();
+    if (at % 900 == 0) {
+      int64_t watts = 500 + (i * 13) % 3000;
+      store.record_quarter_hour("house", at - 900, watts, 0, i % 7 != 0);
+      ring.add_quarter_hour(at - 900, watts, i % 7 != 0);
+    }
+    import_wh += 1 + i % 5;
+    export_wh += i % 3 == 0 ? 2 : 0;
+    at += 10;
+    if (gaps.count(i)) at += gaps[i];
+    if (!autumn_done && at == wall("2026-10-25T03:00:00")) {
+      at -= 3600;
+      autumn_done = true;
+    }
+  }
+  store.commit(0, true);
+}
+
+// The two front-ends keep the history differently (SQLite here, slots in a
+// flash file on the device) and must show the same: the same readings,
+// with gaps, the autumn change, a month change and quarter hours, give the
+// same series through both.
+TEST(HistoryStore, TheLinuxProgramAndTheDeviceShowTheSameHistory) {
+  TempDir dir;
+  p1d::HistoryStore store;
+  ASSERT_EQ(store.open(dir.path + "/history.sqlite"), "");
+  RingFile file;
+  p1::HistoryRing ring(file);
+  // Away for three hours, and for five days into November.
+  through_both(store, ring, "2026-10-23T21:00:00", 32000, {{5000, 3 * 3600 + 125}, {30000, 5 * 86400}});
+  json linux_side = json::parse(store.series_json("house"));
+  json device = ring_series(ring);
+  for (const char* key : {"hours", "days", "months", "peaks", "live"}) {
+    EXPECT_EQ(linux_side[key], device[key]) << key;
+  }
+  EXPECT_GE(device["hours"].size(), 5u);
+  EXPECT_GE(device["days"].size(), 4u);
+  EXPECT_GE(device["peaks"].size(), 2u);
+  EXPECT_EQ(device["months"].size(), 2u);
+  EXPECT_EQ(device["live"].size(), 61u);
+}
+
+TEST(HistoryStore, AfterTheAutumnChangeTheLiveSeriesStartsAgainAsOnTheDevice) {
+  TempDir dir;
+  p1d::HistoryStore store;
+  ASSERT_EQ(store.open(dir.path + "/history.sqlite"), "");
+  RingFile file;
+  p1::HistoryRing ring(file);
+  // Ends five minutes after 03:00 CEST became 02:00 CET.
+  through_both(store, ring, "2026-10-25T02:30:00", 180 + 30, {});
+  json linux_side = json::parse(store.series_json("house"));
+  json live = linux_side["live"];
+  ASSERT_EQ(live.size(), 30u) << live;  // 02:00:00 .. 02:04:50 CET, not the last ten minutes of CEST
+  EXPECT_EQ(live[0][0], wall("2026-10-25T02:00:00"));
+  EXPECT_EQ(live, ring_series(ring)["live"]);
+  EXPECT_EQ(linux_side["hours"], ring_series(ring)["hours"]);
+}

@@ -61,7 +61,7 @@ class HistoryRing {
   // clock, the last kLiveSeconds.
   static constexpr int64_t kLiveSeconds = 600;
   static constexpr int64_t kLiveSpacing = 10;
-  static constexpr size_t kLivePoints = kLiveSeconds / kLiveSpacing;
+  static constexpr size_t kLivePoints = kLiveSeconds / kLiveSpacing + 1;  // both ends, as the Linux program's
   // Between two writes while the periods go on (meter seconds).
   static constexpr int64_t kWriteEvery = 900;
   // The longest text write_series() can produce for one series (days or
