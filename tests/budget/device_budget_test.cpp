@@ -178,7 +178,7 @@ TEST(DeviceBudget, TheHistoryFitsTheDevicesReplyBufferInPages) {
   p1test::MemoryHistoryMedium medium;
   p1::HistoryRing ring(medium);
   device.backend.history = &ring;
-  int64_t start = 4286044800;  // 2105-10-25 00:00: ten-digit times until 32 bits end
+  int64_t start = 4285872000;  // 2105-10-25 00:00: ten-digit times until 32 bits end
   for (int d = 0; d < 64; ++d) {
     for (int h = 0; h < 24; ++h) {
       int64_t at = start + d * 86400 + h * 3600;

@@ -16,6 +16,7 @@
 
 #include "history_store.h"
 #include "p1/history/history_ring.h"
+#include "support/fakes.h"
 
 namespace {
 
@@ -175,20 +176,7 @@ TEST(HistoryStore, ACorruptFileIsMovedAsideAndANewOneStarted) {
 
 namespace {
 
-// The device's ring over a file in memory, for the comparison below.
-struct RingFile final : p1::HistoryMedium {
-  std::vector<uint8_t> bytes = std::vector<uint8_t>(p1::HistoryRing::kFileSize, 0);
-  bool read(size_t offset, p1::MutableByteSpan out) override {
-    std::memcpy(out.data(), bytes.data() + offset, out.size());
-    return true;
-  }
-  bool begin_write() override { return true; }
-  bool write(size_t offset, p1::ByteSpan data) override {
-    std::memcpy(bytes.data() + offset, data.data(), data.size());
-    return true;
-  }
-  bool end_write() override { return true; }
-};
+using RingFile = p1test::MemoryHistoryMedium;  // the device's ring over a file in memory
 
 json ring_series(p1::HistoryRing& ring) {
   std::vector<char> text(64 * 1024);
