@@ -80,7 +80,7 @@ void DeviceHistory::loop(uint32_t now_ms) {
 
 void DeviceHistory::write_part(p1::TextBuffer& out, size_t part) {
   if (!ready_) {
-    out.put("{\"error\":\"no history: its file on flash cannot be made\"}");
+    out.put(P1_TEXT("{\"error\":\"no history: its file on flash cannot be made\"}"));
     return;
   }
   ring_.write_part(out, part);

@@ -153,7 +153,7 @@ void WebPortal::send_api_history() {
 void WebPortal::write_history(p1::TextBuffer& out, size_t index, size_t part) {
   if (history_ == nullptr) return p1::WebBackend::write_history(out, index, part);
   if (index != 0) {
-    out.put("{\"error\":\"no such meter\"}");
+    out.put(P1_TEXT("{\"error\":\"no such meter\"}"));
     return;
   }
   history_->write_part(out, part);
