@@ -13,6 +13,7 @@
 
 #include "p1/history/history_ring.h"
 #include "support/fakes.h"
+#include "support/history_samples.h"
 
 namespace {
 
@@ -20,25 +21,10 @@ using nlohmann::json;
 using p1::HistoryRing;
 using p1::HistorySeries;
 
-int64_t wall(const char* iso) {
-  std::tm t{};
-  EXPECT_TRUE(strptime(iso, "%Y-%m-%dT%H:%M:%S", &t)) << iso;
-  return static_cast<int64_t>(timegm(&t));
-}
-
-p1::HistorySample sample(int64_t at, int64_t import_wh, int64_t export_wh = 0, int64_t net_w = 0) {
-  p1::HistorySample s;
-  s.at = at;
-  s.from_meter_clock = true;
-  s.has_energy = true;
-  s.import_wh = import_wh;
-  s.export_wh = export_wh;
-  s.has_power = true;
-  s.net_w = net_w;
-  return s;
-}
-p1::HistorySample sample(const char* iso, int64_t import_wh, int64_t export_wh = 0, int64_t net_w = 0) {
-  return sample(wall(iso), import_wh, export_wh, net_w);
+using p1test::wall;
+template <typename... A>
+p1::HistorySample sample(A... a) {
+  return p1test::history_sample_at(a...);
 }
 
 using MemoryMedium = p1test::MemoryHistoryMedium;

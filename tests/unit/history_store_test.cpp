@@ -17,28 +17,17 @@
 #include "history_store.h"
 #include "p1/history/history_ring.h"
 #include "support/fakes.h"
+#include "support/history_samples.h"
 
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-int64_t wall(const char* iso) {
-  std::tm t{};
-  EXPECT_TRUE(strptime(iso, "%Y-%m-%dT%H:%M:%S", &t)) << iso;
-  return static_cast<int64_t>(timegm(&t));
-}
-
-p1::HistorySample sample(const char* iso, int64_t import_wh, int64_t export_wh, int64_t net_w = 0) {
-  p1::HistorySample s;
-  s.at = wall(iso);
-  s.from_meter_clock = true;
-  s.has_energy = true;
-  s.import_wh = import_wh;
-  s.export_wh = export_wh;
-  s.has_power = true;
-  s.net_w = net_w;
-  return s;
+using p1test::wall;
+template <typename... A>
+p1::HistorySample sample(A... a) {
+  return p1test::history_sample_at(a...);
 }
 
 struct TempDir {
