@@ -44,17 +44,24 @@ size_t DeviceDemand::render(p1::CharSpan out) const {
   return length;
 }
 
+void DeviceDemand::flush() {
+  if (reporter_.dirty()) save_pending_ = true;
+  if (save_pending_) write_state();
+}
+
+void DeviceDemand::write_state() {
+  save_pending_ = false;
+  uint8_t state[p1::QuarterHourDemand::kStateSize];
+  size_t n = reporter_.save(p1::MutableByteSpan(state, sizeof state));
+  // A power cut while writing leaves a torn file, which load() refuses
+  // (CRC): the peaks of this month would start afresh, never wrong.
+  File f = LittleFS.open(kStateFile, "w");
+  if (f && f.write(state, n) == n) reporter_.mark_saved();
+  if (f) f.close();
+}
+
 void DeviceDemand::loop(MqttLink& mqtt) {
-  if (save_pending_) {
-    save_pending_ = false;
-    uint8_t state[p1::QuarterHourDemand::kStateSize];
-    size_t n = reporter_.save(p1::MutableByteSpan(state, sizeof state));
-    // A power cut while writing leaves a torn file, which load() refuses
-    // (CRC): the peaks of this month would start afresh, never wrong.
-    File f = LittleFS.open(kStateFile, "w");
-    if (f && f.write(state, n) == n) reporter_.mark_saved();
-    if (f) f.close();
-  }
+  if (save_pending_) write_state();
   if (!publish_pending_ || !mqtt.connected()) return;
   char* payload = scratch().render;
   if (render(p1::CharSpan(payload, sizeof(Scratch::render))) > 4 && mqtt.publish(topic_, payload, true)) {

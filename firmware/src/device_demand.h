@@ -22,11 +22,14 @@ class DeviceDemand {
   // Publishes and writes what on_reading() asked for, outside the reading's
   // callback (it renders into the scratch area).
   void loop(MqttLink& mqtt);
+  // Before a restart: the quarter hour in progress is kept for the next start.
+  void flush();
   void announce(MqttLink& mqtt, const p1::DiscoveryTarget& target, p1::CharSpan scratch);
   // The payload, or "null" before a first figure.
   size_t render(p1::CharSpan out) const;
 
  private:
+  void write_state();
   p1::DemandReporter reporter_;
   DeviceHistory* history_ = nullptr;
   char topic_[72] = {};  // <base (64)>/demand

@@ -55,7 +55,16 @@ bool HistoryFile::end_write() {
 
 void DeviceHistory::begin() {
   ready_ = file_.begin();
-  if (!ready_) Serial1.println(F("history: /history.bin cannot be made; the page shows no history"));
+  if (!ready_) {
+    Serial1.println(F("history: /history.bin cannot be made; the page shows no history"));
+    return;
+  }
+  ring_.load();
+  file_.close_reader();
+}
+
+void DeviceHistory::flush() {
+  if (ready_ && ring_.flush_due()) ring_.flush();
 }
 
 void DeviceHistory::on_reading(const p1::Reading& reading) {

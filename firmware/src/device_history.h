@@ -32,7 +32,10 @@ class HistoryFile final : public p1::HistoryMedium {
 
 class DeviceHistory {
  public:
+  // Makes the file if needed and shows what it holds (HistoryRing::load).
   void begin();
+  // Before a restart: what is due is written now.
+  void flush();
   void on_reading(const p1::Reading& reading);
   // A quarter hour that ended (from the demand): the day's peak.
   void on_quarter_hour(p1::LocalSeconds start, int64_t import_w, bool complete);

@@ -166,6 +166,9 @@ void run_loop(uint32_t now) {
     publisher.publish_status(mqtt, meter().counters(), heap, min_free_heap);
   }
   if (portal.restart_requested()) {
+    // What would otherwise wait for the quarter hour's end is kept now.
+    history.flush();
+    demand.flush();
     delay(300);  // let the answer leave
     ESP.restart();
   }

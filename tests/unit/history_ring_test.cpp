@@ -80,6 +80,44 @@ TEST(HistoryRing, ARestartInTheMiddleOfAnHourGoesOnFromFlash) {
   EXPECT_EQ(series(ring, HistorySeries::kDays), json::array({row("2026-06-01T00:00:00", 600, 0)}));
 }
 
+TEST(HistoryRing, AfterARestartTheStoredHistoryIsShownBeforeTheFirstReading) {
+  MemoryMedium medium;
+  json hours, days, peaks;
+  {
+    HistoryRing ring(medium);
+    for (int64_t t = 0; t < 3 * 3600; t += 60) ring.add(sample(wall("2026-06-01T10:00:00") + t, 5000 + t / 60));
+    ring.add_quarter_hour(wall("2026-06-01T11:00:00"), 900, true);
+    ASSERT_TRUE(ring.flush());
+    hours = series(ring, HistorySeries::kHours);
+    days = series(ring, HistorySeries::kDays);
+    peaks = series(ring, HistorySeries::kPeaks);
+  }
+  HistoryRing ring(medium);
+  ring.load();
+  EXPECT_EQ(series(ring, HistorySeries::kHours), hours);
+  EXPECT_EQ(series(ring, HistorySeries::kDays), days);
+  EXPECT_EQ(series(ring, HistorySeries::kPeaks), peaks);
+  EXPECT_EQ(hours.size(), 3u);
+  EXPECT_FALSE(ring.flush_due());  // loading writes nothing
+}
+
+// As the Linux program counts it: a period that the next reading follows
+// directly ends at that reading's registers, also across a restart.
+TEST(HistoryRing, OffAcrossAnHourTheEnergyUpToTheNextReadingIsTheHours) {
+  MemoryMedium medium;
+  {
+    HistoryRing ring(medium);
+    ring.add(sample("2026-06-01T10:00:03", 5000));
+    ring.add(sample("2026-06-01T10:40:00", 5400));
+    ASSERT_TRUE(ring.flush());
+  }
+  HistoryRing ring(medium);
+  ring.load();
+  ring.add(sample("2026-06-01T11:05:00", 5700));
+  EXPECT_EQ(series(ring, HistorySeries::kHours),
+            json::array({row("2026-06-01T10:00:00", 700, 0), row("2026-06-01T11:00:00", 0, 0)}));
+}
+
 TEST(HistoryRing, AfterAGapAPeriodEndsWithItsOwnLastReading) {
   MemoryMedium medium;
   HistoryRing ring(medium);

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <fstream>
 
 #include "history_store.h"
@@ -183,9 +184,10 @@ json ring_series(p1::HistoryRing& ring) {
 // device's spacing of 10 s).
 // Both through `count` readings every 10 s from `from` (the meter's wall
 // clock; 03:00 on 25 October 2026 goes back to 02:00), with the gaps after
-// the readings named in `gaps` (reading number -> seconds away).
-void through_both(p1d::HistoryStore& store, p1::HistoryRing& ring, const char* from, int count,
-                  std::map<int, int64_t> gaps) {
+// the readings named in `gaps` (reading number -> seconds away), during
+// which the device restarts (a new ring over the same file, loaded).
+void through_both(p1d::HistoryStore& store, RingFile& file, std::unique_ptr<p1::HistoryRing>& device,
+                  const char* from, int count, std::map<int, int64_t> gaps) {
   int64_t at = wall(from);
   int64_t import_wh = 5000000, export_wh = 20000;
   bool autumn_done = false;
@@ -193,17 +195,22 @@ void through_both(p1d::HistoryStore& store, p1::HistoryRing& ring, const char* f
     p1::HistorySample s = sample("2026-01-01T00:00:00", import_wh, export_wh, (i * 37) % 4000 - 1500);
     s.at = at;
     store.add("house", s);
-    ring.add(s);
-    if (ring.flush_due()) ring.flush();
+    device->add(s);
+    if (device->flush_due()) device->flush();
     if (at % 900 == 0) {
       int64_t watts = 500 + (i * 13) % 3000;
       store.record_quarter_hour("house", at - 900, watts, 0, i % 7 != 0);
-      ring.add_quarter_hour(at - 900, watts, i % 7 != 0);
+      device->add_quarter_hour(at - 900, watts, i % 7 != 0);
     }
     import_wh += 1 + i % 5;
     export_wh += i % 3 == 0 ? 2 : 0;
     at += 10;
-    if (gaps.count(i)) at += gaps[i];
+    if (gaps.count(i)) {
+      at += gaps[i];
+      device->flush();  // a clean stop
+      device = std::make_unique<p1::HistoryRing>(file);
+      device->load();
+    }
     if (!autumn_done && at == wall("2026-10-25T03:00:00")) {
       at -= 3600;
       autumn_done = true;
@@ -221,11 +228,12 @@ TEST(HistoryStore, TheLinuxProgramAndTheDeviceShowTheSameHistory) {
   p1d::HistoryStore store;
   ASSERT_EQ(store.open(dir.path + "/history.sqlite"), "");
   RingFile file;
-  p1::HistoryRing ring(file);
-  // Away for three hours, and for five days into November.
-  through_both(store, ring, "2026-10-23T21:00:00", 32000, {{5000, 3 * 3600 + 125}, {30000, 5 * 86400}});
+  auto ring = std::make_unique<p1::HistoryRing>(file);
+  // Away (and restarted) for 20 minutes across an hour, three hours, and five days into November.
+  through_both(store, file, ring, "2026-10-23T21:00:00", 32000,
+               {{300, 1200}, {5000, 3 * 3600 + 125}, {30000, 5 * 86400}});
   json linux_side = json::parse(store.series_json("house"));
-  json device = ring_series(ring);
+  json device = ring_series(*ring);
   for (const char* key : {"hours", "days", "months", "peaks", "live"}) {
     EXPECT_EQ(linux_side[key], device[key]) << key;
   }
@@ -241,9 +249,10 @@ TEST(HistoryStore, AfterTheAutumnChangeTheLiveSeriesStartsAgainAsOnTheDevice) {
   p1d::HistoryStore store;
   ASSERT_EQ(store.open(dir.path + "/history.sqlite"), "");
   RingFile file;
-  p1::HistoryRing ring(file);
+  auto device = std::make_unique<p1::HistoryRing>(file);
   // Ends five minutes after 03:00 CEST became 02:00 CET.
-  through_both(store, ring, "2026-10-25T02:30:00", 180 + 30, {});
+  through_both(store, file, device, "2026-10-25T02:30:00", 180 + 30, {});
+  p1::HistoryRing& ring = *device;
   json linux_side = json::parse(store.series_json("house"));
   json live = linux_side["live"];
   ASSERT_EQ(live.size(), 30u) << live;  // 02:00:00 .. 02:04:50 CET, not the last ten minutes of CEST

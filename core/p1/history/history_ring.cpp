@@ -104,6 +104,26 @@ bool HistoryRing::write_slot(HistoryPeriod period, const Slot& slot) {
   return medium_.write(slot_offset(period, period_index(slot.start, period)), ByteSpan(bytes, sizeof bytes));
 }
 
+void HistoryRing::load() {
+  for (HistoryPeriod period : kPeriods) {
+    Open& open = open_[static_cast<int>(period)];
+    open = Open();
+    for (int position = 0; position < slot_count(period); ++position) {
+      uint8_t bytes[kSlotSize];
+      Slot slot;
+      size_t offset = slot_offset(period, position);  // the first index at that place
+      if (!medium_.read(offset, MutableByteSpan(bytes, sizeof bytes)) || !decode(bytes, slot)) continue;
+      // A slot in the wrong place is not one this ring wrote.
+      if (slot_offset(period, period_index(slot.start, period)) != offset) continue;
+      if (!open.used || slot.start > open.slot.start) {
+        open.slot = slot;
+        open.used = true;
+      }
+    }
+  }
+  if (open_[0].used) written_at_ = open_[0].slot.last_at;
+}
+
 bool HistoryRing::open_period(HistoryPeriod period, const HistorySample& s, Slot& ended) {
   int p = static_cast<int>(period);
   Open& open = open_[p];

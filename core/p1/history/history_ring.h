@@ -70,6 +70,12 @@ class HistoryRing {
 
   explicit HistoryRing(HistoryMedium& medium) : medium_(medium) {}
 
+  // At start: the newest hour, day and month in the file become the periods
+  // in progress, so the page shows the stored history before the first
+  // reading, and a period that the first reading follows directly ends at
+  // that reading's registers (as when the device had run on).
+  void load();
+
   // A reading's sample. The periods it falls in are opened (from their slot
   // when one is there: after a restart the hour goes on) and their latest
   // registers updated. When periods end, their final slots are written at
