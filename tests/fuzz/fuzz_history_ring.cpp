@@ -1,6 +1,6 @@
 // libFuzzer target for the device's history ring: its file from arbitrary
-// bytes (a damaged or foreign /history.bin) and arbitrary readings, quarter
-// hours, writes, restarts and answers. Invariants: no series outgrows
+// bytes (a damaged or foreign /history.bin, loaded at start) and arbitrary
+// readings, quarter hours, writes, restarts and answers. Invariants: no series outgrows
 // kMaxSeriesText, no answer page outgrows its buffer or leaves a bracket
 // open, and nothing reads or writes outside the file.
 //
@@ -51,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   auto ring = std::make_unique<HistoryRing>(medium);
+  ring->load();
   // 2026-06-01, registers of a household meter; each op moves them.
   int64_t at = 1780272000, import_wh = 12345678, export_wh = 234567;
   static char text[HistoryRing::kMaxSeriesText];
@@ -76,7 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case 2: ring->add_quarter_hour(at - at % 900, i16(op + 6) * 10, op[5] & 1); break;
       case 3: ring->flush(); medium.fail = op[5] == 0xFF; break;
-      case 4: ring = std::make_unique<HistoryRing>(medium); break;  // a restart
+      case 4:  // a restart
+        ring = std::make_unique<HistoryRing>(medium);
+        ring->load();
+        break;
       case 5: {
         size_t buffer = 64 + (static_cast<size_t>(op[5]) << 4);  // 64: room for the error
         if (buffer > sizeof text) buffer = sizeof text;
