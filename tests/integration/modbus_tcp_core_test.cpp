@@ -27,6 +27,7 @@
 #include "p1/crypto/aes_gcm_bearssl.h"
 #include "p1/output/grid_values.h"
 #include "p1/output/modbus_tcp.h"
+#include "telegram_encoder.h"
 #include "p1/output/sunspec_meter.h"
 #include "sunspec_server.h"
 #include "support/testdata.h"
@@ -240,16 +241,8 @@ class Connection {
   bool connected_ = false;
 };
 
-Bytes hex(const std::string& text) {
-  Bytes out;
-  std::string digits;
-  for (char c : text) {
-    if (c != ' ') digits += c;
-  }
-  for (size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return out;
-}
+// Frames written as spaced hex (the encoder's reader skips the spaces).
+Bytes hex(const std::string& text) { return p1enc::from_hex(text); }
 
 std::string to_hex(const Bytes& b) {
   std::string out;

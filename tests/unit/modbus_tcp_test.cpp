@@ -2,6 +2,7 @@
 // of the answers the Linux program's libmodbus server gives for the same
 // requests, every exception, and the framing of a TCP stream in any chunking.
 #include "p1/output/modbus_tcp.h"
+#include "telegram_encoder.h"
 
 #include <gtest/gtest.h>
 
@@ -64,16 +65,8 @@ Served serve(const Bytes& stream, size_t chunk = 0, uint8_t unit_id = 1) {
 // The first answer, or none (a failure, not a crash, when a request was not answered).
 Bytes first(const Served& served) { return served.answers.empty() ? Bytes() : served.answers[0]; }
 
-Bytes hex(const std::string& text) {
-  Bytes out;
-  std::string digits;
-  for (char c : text) {
-    if (c != ' ') digits += c;
-  }
-  for (size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(digits.substr(i, 2), nullptr, 16)));
-  return out;
-}
+// Frames written as spaced hex (the encoder's reader skips the spaces).
+Bytes hex(const std::string& text) { return p1enc::from_hex(text); }
 
 Bytes operator+(Bytes a, const Bytes& b) {
   a.insert(a.end(), b.begin(), b.end());
