@@ -49,6 +49,18 @@ int shown(HistoryPeriod period) {
 // meter's numbers, whatever it sends).
 int64_t minus(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
 
+// One row of a series: [a,b,..] (times fit 32 bits, energies and powers 64).
+void put_row(TextBuffer& out, bool& first, const int64_t* values, size_t count) {
+  if (!first) out.put(',');
+  first = false;
+  out.put('[');
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) out.put(',');
+    put_json_int(out, values[i]);
+  }
+  out.put(']');
+}
+
 // Times before 1970 or after 2106 cannot be kept in a slot.
 bool storable(LocalSeconds at) { return at > 0 && at <= static_cast<LocalSeconds>(UINT32_MAX); }
 
@@ -291,14 +303,8 @@ void HistoryRing::write_energy(TextBuffer& out, HistoryPeriod period) {
   for (int64_t index = newest - shown(period) + 1; index <= newest; ++index) {
     Slot s;
     if (!shown_slot(period, index, s)) continue;
-    out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
-    first = false;
-    put_json_uint(out, s.start);
-    out.put(',');
-    put_json_int(out, minus(s.last_import, s.first_import));
-    out.put(',');
-    put_json_int(out, minus(s.last_export, s.first_export));
-    out.put(']');
+    const int64_t row[] = {s.start, minus(s.last_import, s.first_import), minus(s.last_export, s.first_export)};
+    put_row(out, first, row, sizeof row / sizeof row[0]);
   }
 }
 
@@ -310,14 +316,8 @@ void HistoryRing::write_peaks(TextBuffer& out) {
   for (int64_t index = newest - kShownDays + 1; index <= newest; ++index) {
     Slot slot;
     if (!shown_slot(HistoryPeriod::kDay, index, slot) || slot.peak_w < 0) continue;
-    out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
-    first = false;
-    put_json_uint(out, slot.start);
-    out.put(',');
-    put_json_int(out, slot.peak_w);
-    out.put(',');
-    put_json_uint(out, slot.peak_at);
-    out.put(slot.peak_complete ? P1_TEXT(",1]") : P1_TEXT(",0]"));
+    const int64_t row[] = {slot.start, slot.peak_w, slot.peak_at, slot.peak_complete ? 1 : 0};
+    put_row(out, first, row, sizeof row / sizeof row[0]);
   }
 }
 
@@ -330,12 +330,8 @@ void HistoryRing::write_series(TextBuffer& out, HistorySeries series) {
       for (size_t i = 0; i < live_count_; ++i) {
         const LivePoint& p = live_[(live_head_ + i) % kLivePoints];
         if (static_cast<int64_t>(newest->at) - p.at > kLiveSeconds) continue;
-        out.put(first ? P1_TEXT("[") : P1_TEXT(",["));
-        first = false;
-        put_json_uint(out, p.at);
-        out.put(',');
-        put_json_int(out, p.watts);
-        out.put(']');
+        const int64_t row[] = {p.at, p.watts};
+        put_row(out, first, row, sizeof row / sizeof row[0]);
       }
       break;
     }
